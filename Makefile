@@ -1,0 +1,107 @@
+# Switchyard: `make help` lists the targets. `make demo` and `make test` work on a fresh clone.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+CHECKOV_VENV := .venv-checkov
+export TF_CLI_CONFIG_FILE := $(CURDIR)/.terraform.d/cli.tfrc
+export TF_IN_AUTOMATION := 1
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+
+FUNCTIONS := $(patsubst lambdas/%/handler.py,%,$(wildcard lambdas/*/handler.py))
+FUNCTION_ZIPS := $(FUNCTIONS:%=build/lambdas/%.zip)
+LAYER_ZIP := build/layers/shared.zip
+LAYER_SOURCES := $(shell find lambdas/shared -type f ! -path '*/__pycache__/*' ! -name '*.pyc' 2>/dev/null)
+MODULES := $(patsubst %/main.tf,%,$(wildcard modules/*/main.tf))
+TF_DIRS := modules environments
+SETUP_STAMP := $(VENV)/.installed
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
+
+.PHONY: help setup package-lambdas clean sandbox-up sandbox-down sandbox-status fmt lint \
+        test test-unit test-modules test-e2e checkov demo bench
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+# --- setup ---------------------------------------------------------------------------------
+setup: $(SETUP_STAMP) $(CHECKOV_STAMP) $(TF_CLI_CONFIG_FILE) ## install toolchains from the project's lock files
+
+$(SETUP_STAMP): requirements/dev.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/dev.lock
+	@touch $@
+
+# checkov pins many packages: it gets its own virtualenv.
+$(CHECKOV_STAMP): requirements/checkov.lock
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/checkov.lock
+	@touch $@
+
+$(TF_CLI_CONFIG_FILE): tools/tf_cli_config.py | $(SETUP_STAMP)
+	@$(PY) tools/tf_cli_config.py $@
+
+# --- packaging -----------------------------------------------------------------------------
+package-lambdas: $(FUNCTION_ZIPS) $(LAYER_ZIP) ## build deterministic zips (no-op when nothing changed)
+
+.SECONDEXPANSION:
+build/lambdas/%.zip: $$(shell find lambdas/$$* -type f ! -path '*/__pycache__/*' ! -name '*.pyc') tools/package_lambdas.py | $(SETUP_STAMP)
+	@$(PY) -m tools.package_lambdas function $* $@
+
+$(LAYER_ZIP): $(LAYER_SOURCES) tools/package_lambdas.py | $(SETUP_STAMP)
+	@$(PY) -m tools.package_lambdas layer $@
+
+clean: ## remove build outputs (not the virtualenvs, not sandbox state)
+	rm -rf build reports
+
+# --- local sandbox -------------------------------------------------------------------------
+sandbox-up: $(SETUP_STAMP) ## start the local AWS emulator (harmless when already running)
+	@$(PY) -m tools.emulator start
+
+sandbox-down: ## stop the local AWS emulator
+	@$(PY) -m tools.emulator stop
+
+sandbox-status:
+	@$(PY) -m tools.emulator status
+
+# --- quality gates -------------------------------------------------------------------------
+fmt: $(TF_CLI_CONFIG_FILE) ## rewrite Terraform and Python formatting
+	terraform fmt -recursive modules
+	terraform fmt -recursive environments
+	$(VENV)/bin/ruff format lambdas tools tests bench
+	$(VENV)/bin/ruff check --fix lambdas tools tests bench
+
+lint: $(SETUP_STAMP) $(TF_CLI_CONFIG_FILE) ## check only: terraform fmt, ruff, mypy
+	terraform fmt -check -recursive modules
+	terraform fmt -check -recursive environments
+	$(VENV)/bin/ruff check lambdas tools tests bench
+	$(VENV)/bin/mypy lambdas/audit lambdas/shared/switchyard tools
+
+test-unit: $(SETUP_STAMP) ## pytest, without the end-to-end sandbox
+	$(PY) -m pytest -q -m "not e2e" -n 2
+
+test-modules: $(TF_CLI_CONFIG_FILE) ## terraform test for every module (mock provider, offline)
+	@for module in $(MODULES); do \
+	  echo "terraform test: $$module"; \
+	  terraform -chdir=$$module init -backend=false -input=false -no-color >/dev/null; \
+	  out=$$(terraform -chdir=$$module test -no-color 2>&1) || { echo "$$out"; exit 1; }; \
+	  echo "$$out" | tail -n 1; \
+	done
+
+checkov: $(CHECKOV_STAMP) ## checkov on modules and environments (offline)
+	@$(PY) -m tools.run_checkov $(TF_DIRS)
+
+test-e2e: $(SETUP_STAMP) $(TF_CLI_CONFIG_FILE) package-lambdas ## apply the sandbox to the emulator, drive traffic, check drift, destroy
+	$(PY) -m pytest -q -m e2e
+
+test: lint test-unit test-modules checkov test-e2e ## everything CI runs
+
+# --- demo ----------------------------------------------------------------------------------
+demo: setup package-lambdas sandbox-up ## deploy the sandbox into two simulated accounts and drive traffic
+	@$(PY) -m tools.demo
+
+bench: $(SETUP_STAMP) ## benchmarks (printed as figures and ratios)
+	@$(PY) bench/package_lambdas.py

@@ -1,0 +1,74 @@
+# The whole platform on the local emulator (moto), in two simulated accounts. The endpoint
+# comes from AWS_ENDPOINT_URL, which the Makefile sets from the running emulator.
+
+locals {
+  registry = jsondecode(file("${path.root}/../accounts.json")).environments
+  accounts = {
+    dev  = local.registry["sandbox-dev"]
+    prod = local.registry["sandbox-prod"]
+  }
+  artifacts_dir = "${path.root}/../../build"
+}
+
+provider "aws" {
+  alias  = "dev"
+  region = local.accounts.dev.region
+  # The emulator accepts any credentials; these are not secrets.
+  access_key                  = "test"
+  secret_key                  = "test"
+  skip_metadata_api_check     = true
+  skip_credentials_validation = false # keep: the account guard needs sts:GetCallerIdentity
+
+  assume_role {
+    role_arn     = "arn:aws:iam::${var.account_ids.dev}:role/${local.accounts.dev.deploy_role_name}"
+    session_name = "switchyard-sandbox"
+  }
+
+  allowed_account_ids = [local.accounts.dev.account_id]
+
+  default_tags {
+    tags = { environment = "sandbox-dev", service = "switchyard", repository = "switchyard" }
+  }
+}
+
+provider "aws" {
+  alias                       = "prod"
+  region                      = local.accounts.prod.region
+  access_key                  = "test"
+  secret_key                  = "test"
+  skip_metadata_api_check     = true
+  skip_credentials_validation = false
+
+  assume_role {
+    role_arn     = "arn:aws:iam::${var.account_ids.prod}:role/${local.accounts.prod.deploy_role_name}"
+    session_name = "switchyard-sandbox"
+  }
+
+  allowed_account_ids = [local.accounts.prod.account_id]
+
+  default_tags {
+    tags = { environment = "sandbox-prod", service = "switchyard", repository = "switchyard" }
+  }
+}
+
+module "platform_dev" {
+  source    = "../../modules/platform"
+  providers = { aws = aws.dev }
+
+  name_prefix     = "swy-dev"
+  environment     = "sandbox"
+  artifacts_dir   = local.artifacts_dir
+  data_protection = { point_in_time_recovery = false, deletion_protection = false }
+  lambda_defaults = { log_retention_days = 7 }
+}
+
+module "platform_prod" {
+  source    = "../../modules/platform"
+  providers = { aws = aws.prod }
+
+  name_prefix     = "swy-prod"
+  environment     = "sandbox"
+  artifacts_dir   = local.artifacts_dir
+  data_protection = { point_in_time_recovery = true, deletion_protection = false }
+  lambda_defaults = { log_retention_days = 30 }
+}

@@ -1,0 +1,1 @@
+"""Audit function: keeps every valid Switchyard event in the audit log, exactly once."""

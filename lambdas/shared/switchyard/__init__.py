@@ -1,0 +1,1 @@
+"""Switchyard shared layer: event envelope, schemas, dead-letter reasons, observability."""

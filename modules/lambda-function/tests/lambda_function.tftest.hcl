@@ -1,0 +1,130 @@
+mock_provider "aws" {
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::111111111111:role/swy-test-fn-role" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-1:111111111111:log-group:/aws/lambda/swy-test-fn" }
+  }
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
+  }
+}
+
+variables {
+  name         = "swy-test-fn"
+  handler      = "fixture.handler.lambda_handler"
+  package_path = "tests/fixtures/handler.zip"
+  kms_key_arn  = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000000"
+}
+
+run "secure_defaults" {
+  # apply against the mock provider: offline, but every computed value is known
+  command = apply
+
+  assert {
+    condition     = aws_lambda_function.this.tracing_config[0].mode == "Active"
+    error_message = "X-Ray active tracing must be on."
+  }
+  assert {
+    condition     = aws_cloudwatch_log_group.this.name == "/aws/lambda/swy-test-fn" && aws_cloudwatch_log_group.this.retention_in_days == 30
+    error_message = "The function's log group must be created by Terraform, named /aws/lambda/<name>, with retention."
+  }
+  assert {
+    condition     = aws_cloudwatch_log_group.this.kms_key_id == var.kms_key_arn && aws_lambda_function.this.kms_key_arn == var.kms_key_arn
+    error_message = "Logs and environment variables must be encrypted with the given CMK."
+  }
+  assert {
+    condition     = aws_lambda_function.this.source_code_hash == filebase64sha256("tests/fixtures/handler.zip")
+    error_message = "source_code_hash must follow the zip's bytes."
+  }
+  assert {
+    condition     = aws_iam_role.this.name == "swy-test-fn-role"
+    error_message = "Each function gets its own role."
+  }
+  assert {
+    condition     = alltrue([for s in data.aws_iam_policy_document.this.statement : alltrue([for a in s.actions : !strcontains(a, "*")]) && !contains(s.resources, "*")])
+    error_message = "No statement may use a wildcard action or a bare '*' resource."
+  }
+  assert {
+    condition     = length(aws_lambda_function.this.dead_letter_config) == 0 && length(data.aws_iam_policy_document.this.statement) == 2
+    error_message = "Without a dead_letter_target there is no DLQ config and no permission for one."
+  }
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables["POWERTOOLS_SERVICE_NAME"] == "swy-test-fn"
+    error_message = "Powertools service name defaults to the function name."
+  }
+}
+
+run "dead_letter_target_grants_only_send" {
+  command = apply
+
+  variables {
+    dead_letter_target = { arn = "arn:aws:sqs:eu-west-1:111111111111:swy-test-fn-dlq" }
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.dead_letter_config[0].target_arn == "arn:aws:sqs:eu-west-1:111111111111:swy-test-fn-dlq"
+    error_message = "dead_letter_config must point at the given queue."
+  }
+  assert {
+    condition     = contains([for s in data.aws_iam_policy_document.this.statement : s.sid if s.actions == toset(["sqs:SendMessage"]) && s.resources == toset(["arn:aws:sqs:eu-west-1:111111111111:swy-test-fn-dlq"])], "DeadLetterTarget")
+    error_message = "The role may send only to its own DLQ."
+  }
+}
+
+run "rejects_wildcard_action" {
+  command = plan
+
+  variables {
+    policy_statements = {
+      ReadEverything = { actions = ["dynamodb:*"], resources = ["arn:aws:dynamodb:eu-west-1:111111111111:table/t"] }
+    }
+  }
+
+  expect_failures = [var.policy_statements]
+}
+
+run "rejects_star_resource" {
+  command = plan
+
+  variables {
+    policy_statements = {
+      PutAnywhere = { actions = ["dynamodb:PutItem"], resources = ["*"] }
+    }
+  }
+
+  expect_failures = [var.policy_statements]
+}
+
+run "rejects_bad_retention" {
+  command = plan
+
+  variables {
+    log_retention_days = 10
+  }
+
+  expect_failures = [var.log_retention_days]
+}
+
+run "rejects_kms_alias" {
+  command = plan
+
+  variables {
+    kms_key_arn = "alias/aws/lambda"
+  }
+
+  expect_failures = [var.kms_key_arn]
+}
+
+run "rejects_non_zip_package" {
+  command = plan
+
+  variables {
+    package_path = "lambdas/audit"
+  }
+
+  expect_failures = [var.package_path]
+}

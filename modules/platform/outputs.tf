@@ -1,0 +1,30 @@
+output "account_id" {
+  description = "Account this platform instance was applied into."
+  value       = local.account_id
+}
+
+output "platform_kms_key_arn" {
+  description = "ARN of the platform's customer-managed KMS key."
+  value       = aws_kms_key.platform.arn
+}
+
+output "shared_layer_arn" {
+  description = "Version ARN of the shared layer."
+  value       = aws_lambda_layer_version.shared.arn
+}
+
+output "audit" {
+  description = "Audit workload: where to send events, where they land, where rejects go."
+  value = {
+    queue_url      = aws_sqs_queue.audit.url
+    queue_arn      = aws_sqs_queue.audit.arn
+    dlq_url        = aws_sqs_queue.audit_dlq.url
+    dlq_arn        = aws_sqs_queue.audit_dlq.arn
+    table_name     = aws_dynamodb_table.audit_log.name
+    table_arn      = aws_dynamodb_table.audit_log.arn
+    function_name  = module.audit_function.function_name
+    function_arn   = module.audit_function.function_arn
+    role_arn       = module.audit_function.role_arn
+    log_group_name = module.audit_function.log_group_name
+  }
+}

@@ -1,0 +1,123 @@
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "111111111111" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000000" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::111111111111:role/mock" }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = { arn = "arn:aws:sqs:eu-west-1:111111111111:mock", url = "https://sqs.eu-west-1.amazonaws.com/111111111111/mock" }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = { arn = "arn:aws:lambda:eu-west-1:111111111111:function:mock" }
+  }
+  mock_resource "aws_lambda_layer_version" {
+    defaults = { arn = "arn:aws:lambda:eu-west-1:111111111111:layer:mock:1" }
+  }
+  mock_resource "aws_dynamodb_table" {
+    defaults = { arn = "arn:aws:dynamodb:eu-west-1:111111111111:table/mock" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-1:111111111111:log-group:mock" }
+  }
+}
+
+variables {
+  name_prefix   = "swy-test"
+  environment   = "dev"
+  artifacts_dir = "tests/fixtures"
+}
+
+run "secure_defaults" {
+  command = apply
+
+  assert {
+    condition     = aws_kms_key.platform.enable_key_rotation
+    error_message = "The platform CMK must rotate."
+  }
+  assert {
+    condition     = aws_sqs_queue.audit.sqs_managed_sse_enabled && aws_sqs_queue.audit_dlq.sqs_managed_sse_enabled
+    error_message = "Every queue is encrypted."
+  }
+  assert {
+    condition     = jsondecode(aws_sqs_queue.audit.redrive_policy).maxReceiveCount == 5 && jsondecode(aws_sqs_queue.audit.redrive_policy).deadLetterTargetArn == aws_sqs_queue.audit_dlq.arn
+    error_message = "The audit queue redrives to its DLQ after 5 receives."
+  }
+  assert {
+    condition     = aws_sqs_queue.audit.visibility_timeout_seconds >= 6 * 30
+    error_message = "Visibility timeout must be at least 6x the function timeout."
+  }
+  assert {
+    condition     = aws_dynamodb_table.audit_log.point_in_time_recovery[0].enabled && aws_dynamodb_table.audit_log.deletion_protection_enabled
+    error_message = "Tables outside the sandbox keep PITR and deletion protection."
+  }
+  assert {
+    condition     = aws_dynamodb_table.audit_log.server_side_encryption[0].enabled && aws_dynamodb_table.audit_log.server_side_encryption[0].kms_key_arn == aws_kms_key.platform.arn
+    error_message = "The audit log is encrypted with the platform CMK."
+  }
+  assert {
+    condition     = aws_lambda_event_source_mapping.audit.function_response_types == toset(["ReportBatchItemFailures"]) && aws_lambda_event_source_mapping.audit.scaling_config[0].maximum_concurrency == 2
+    error_message = "The mapping reports partial batch failures and bounds concurrency."
+  }
+  assert {
+    condition     = alltrue([for s in data.aws_iam_policy_document.audit_queue_tls_only["audit"].statement : s.effect == "Deny" && one(s.condition).variable == "aws:SecureTransport" && one(s.condition).test == "Bool" && contains(one(s.condition).values, "false")])
+    error_message = "Queue policies deny non-TLS access."
+  }
+}
+
+run "sandbox_may_switch_data_protection_off" {
+  command = plan
+
+  variables {
+    environment     = "sandbox"
+    data_protection = { point_in_time_recovery = false, deletion_protection = false }
+  }
+
+  assert {
+    condition     = !aws_dynamodb_table.audit_log.deletion_protection_enabled
+    error_message = "The sandbox can be destroyed."
+  }
+}
+
+run "prod_may_not_switch_data_protection_off" {
+  command = plan
+
+  variables {
+    environment     = "prod"
+    data_protection = { point_in_time_recovery = false }
+  }
+
+  expect_failures = [var.data_protection]
+}
+
+run "rejects_concurrency_below_two" {
+  command = plan
+
+  variables {
+    audit = { maximum_concurrency = 1 }
+  }
+
+  expect_failures = [var.audit]
+}
+
+run "rejects_bad_prefix" {
+  command = plan
+
+  variables {
+    name_prefix = "Switchyard_Dev"
+  }
+
+  expect_failures = [var.name_prefix]
+}

@@ -1,0 +1,91 @@
+variable "name_prefix" {
+  description = "Prefix of every resource name, for example \"swy-dev\"."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,20}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix must be 3-22 lowercase letters, digits or '-', starting with a letter (for example \"swy-dev\")."
+  }
+}
+
+variable "environment" {
+  description = "Environment this platform instance serves."
+  type        = string
+
+  validation {
+    condition     = contains(["sandbox", "dev", "staging", "prod"], var.environment)
+    error_message = "environment must be one of \"sandbox\", \"dev\", \"staging\", \"prod\"."
+  }
+}
+
+variable "artifacts_dir" {
+  description = "Folder that `make package-lambdas` fills: lambdas/<function>.zip and layers/shared.zip."
+  type        = string
+}
+
+variable "lambda_defaults" {
+  description = "Sizing shared by every function of the platform."
+  type = object({
+    architecture       = optional(string, "x86_64")
+    memory_size        = optional(number, 256)
+    timeout            = optional(number, 30)
+    log_retention_days = optional(number, 30)
+  })
+  default = {}
+
+  validation {
+    condition     = contains(["x86_64", "arm64"], var.lambda_defaults.architecture)
+    error_message = "lambda_defaults.architecture must be \"x86_64\" or \"arm64\" (and match LAMBDA_ARCHITECTURE at packaging)."
+  }
+}
+
+variable "data_protection" {
+  description = "DynamoDB safety nets. Keep both on outside the sandbox; the sandbox switches them off so it can be destroyed."
+  type = object({
+    point_in_time_recovery = optional(bool, true)
+    deletion_protection    = optional(bool, true)
+  })
+  default = {}
+
+  validation {
+    condition     = var.environment == "sandbox" || (var.data_protection.point_in_time_recovery && var.data_protection.deletion_protection)
+    error_message = "data_protection: point_in_time_recovery and deletion_protection may be false only when environment = \"sandbox\"; remove the override for dev/staging/prod."
+  }
+}
+
+variable "audit" {
+  description = "Audit workload: an SQS queue of envelope events drained into the audit log table."
+  type = object({
+    batch_size          = optional(number, 10)
+    maximum_concurrency = optional(number, 2)
+    max_receive_count   = optional(number, 5)
+  })
+  default = {}
+
+  validation {
+    condition     = var.audit.maximum_concurrency >= 2 && var.audit.maximum_concurrency <= 1000
+    error_message = "audit.maximum_concurrency must be 2-1000 (the range Lambda accepts for scaling_config)."
+  }
+
+  validation {
+    condition     = var.audit.batch_size >= 1 && var.audit.batch_size <= 10000
+    error_message = "audit.batch_size must be 1-10000."
+  }
+
+  validation {
+    condition     = var.audit.max_receive_count >= 1 && var.audit.max_receive_count <= 1000
+    error_message = "audit.max_receive_count must be 1-1000."
+  }
+}
+
+variable "alarm_actions" {
+  description = "SNS topic ARNs notified when an alarm fires (for example an on-call topic). Empty: alarms still show in the console."
+  type        = list(string)
+  default     = []
+}
+
+variable "tags" {
+  description = "Tags for every resource (environment roots also set provider default_tags)."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,88 @@
+"""Each emulator patch corrects one moto behaviour; each test shows the corrected behaviour."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import boto3
+
+from tests.conftest import REGION
+from tools import emulator_patches
+
+
+def test_redrive_policy_is_returned_as_compact_json(mocked_aws: None) -> None:
+    emulator_patches.compact_sqs_redrive_policy()
+    sqs = boto3.client("sqs", region_name=REGION)
+    dlq = sqs.create_queue(QueueName="dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    policy = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 5}, separators=(",", ":"))
+    queue = sqs.create_queue(QueueName="q", Attributes={"RedrivePolicy": policy})["QueueUrl"]
+    returned = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["All"])["Attributes"]
+    assert returned["RedrivePolicy"] == policy  # byte for byte, as AWS returns it
+    assert "RedrivePolicy" not in sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["All"])["Attributes"]
+
+
+def _function(account_region_client: object) -> str:
+    iam = boto3.client("iam", region_name=REGION)
+    role = iam.create_role(RoleName="fn-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as archive:
+        archive.writestr("handler.py", "def lambda_handler(event, context):\n    return None\n")
+    return boto3.client("lambda", region_name=REGION).create_function(
+        FunctionName="fn",
+        Runtime="python3.12",
+        Role=role,
+        Handler="handler.lambda_handler",
+        Code={"ZipFile": code.getvalue()},
+    )["FunctionArn"]
+
+
+def test_sqs_event_source_mapping_is_kept_as_a_record_only(mocked_aws: None) -> None:
+    emulator_patches.passive_event_source_mappings()
+    sqs = boto3.client("sqs", region_name=REGION)
+    queue = sqs.create_queue(QueueName="source")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    function_arn = _function(None)
+    awslambda = boto3.client("lambda", region_name=REGION)
+    mapping = awslambda.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName=function_arn, BatchSize=5)
+    # The mapping is still there for Terraform to read and the harness to play...
+    assert awslambda.get_event_source_mapping(UUID=mapping["UUID"])["BatchSize"] == 5
+    # ...but a send no longer triggers moto's own (Docker) invocation, which received the message.
+    sqs.send_message(QueueUrl=queue, MessageBody="hello")
+    message = sqs.receive_message(QueueUrl=queue, AttributeNames=["All"])["Messages"][0]
+    assert message["Attributes"]["ApproximateReceiveCount"] == "1"
+
+
+def test_dynamodb_table_trigger_is_unhooked(mocked_aws: None) -> None:
+    # moto's in-process DynamoDB Streams API rejects botocore 1.44's requests ("Not yet
+    # implemented"), so this checks the trigger dict that would empty the stream records.
+    emulator_patches.passive_event_source_mappings()
+    from moto.dynamodb.models import dynamodb_backends
+
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    stream_arn = dynamodb.create_table(
+        TableName="t",
+        BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )["TableDescription"]["LatestStreamArn"]
+    boto3.client("lambda", region_name=REGION).create_event_source_mapping(
+        EventSourceArn=stream_arn, FunctionName=_function(None), StartingPosition="TRIM_HORIZON"
+    )
+    table = dynamodb_backends["123456789012"][REGION].get_table("t")
+    assert table.lambda_event_source_mappings == {}
+    dynamodb.put_item(TableName="t", Item={"pk": {"S": "a"}})
+    assert [record.record["eventName"] for record in table.stream_shard.items] == ["INSERT"]
+
+
+def test_patches_apply_once() -> None:
+    emulator_patches.apply_all()
+    from moto.awslambda.models import LambdaBackend
+    from moto.sqs.models import Queue
+
+    first = (Queue.attributes.fget, LambdaBackend.create_event_source_mapping)
+    emulator_patches.apply_all()
+    assert (Queue.attributes.fget, LambdaBackend.create_event_source_mapping) == first

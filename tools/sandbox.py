@@ -1,0 +1,140 @@
+"""Drive Terraform for the sandbox environment against the local emulator.
+
+Used by `make demo` and the end-to-end tests. Each caller picks a work folder, so the tests'
+emulator and state never touch the demo's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SANDBOX_ROOT = ROOT / "environments" / "sandbox"
+CLI_CONFIG = ROOT / ".terraform.d" / "cli.tfrc"
+# Lines worth showing while a slow apply runs (each SQS queue takes ~25 s in the emulator).
+PROGRESS_MARKERS = ("Creation complete", "Destruction complete", "Apply complete", "Destroy complete", "Error")
+
+
+class TerraformError(RuntimeError):
+    pass
+
+
+def _print_progress(line: str, started: float) -> None:
+    print(f"  [{time.monotonic() - started:5.0f}s] {line}", flush=True)
+
+
+class Sandbox:
+    def __init__(self, workdir: Path, endpoint_url: str, *, root: Path = SANDBOX_ROOT) -> None:
+        self.workdir = workdir
+        self.root = root
+        self.endpoint_url = endpoint_url
+        workdir.mkdir(parents=True, exist_ok=True)
+        self.env = {
+            **os.environ,
+            "TF_CLI_CONFIG_FILE": str(CLI_CONFIG),
+            "TF_DATA_DIR": str(workdir / "tfdata"),
+            "TF_IN_AUTOMATION": "1",
+            "AWS_ENDPOINT_URL": endpoint_url,
+            # Dummy credentials: the emulator accepts any, and a real profile must never be used.
+            "AWS_ACCESS_KEY_ID": "test",
+            "AWS_SECRET_ACCESS_KEY": "test",
+        }
+        for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
+            self.env.pop(name, None)
+
+    def terraform(
+        self, *args: str, progress: Callable[[str, float], None] | None = None, check: bool = True
+    ) -> subprocess.CompletedProcess[str]:
+        command = ["terraform", f"-chdir={self.root}", *args]
+        started = time.monotonic()
+        with subprocess.Popen(
+            command, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True
+        ) as process:
+            assert process.stdout is not None
+            lines = []
+            for line in process.stdout:
+                lines.append(line)
+                if progress and any(marker in line for marker in PROGRESS_MARKERS):
+                    progress(line.rstrip(), started)
+        output = "".join(lines)
+        result = subprocess.CompletedProcess(command, process.returncode, output, "")
+        if check and process.returncode != 0:
+            raise TerraformError(f"terraform {' '.join(args)} exited {process.returncode}:\n{output[-4000:]}")
+        return result
+
+    def init(self) -> None:
+        self.terraform(
+            "init",
+            "-input=false",
+            "-no-color",
+            "-reconfigure",
+            f"-backend-config=path={self.workdir / 'sandbox.tfstate'}",
+        )
+
+    def apply(self, *extra: str, verbose: bool = True) -> float:
+        started = time.monotonic()
+        self.terraform(
+            "apply",
+            "-input=false",
+            "-no-color",
+            "-auto-approve",
+            "-parallelism=30",
+            *extra,
+            progress=_print_progress if verbose else None,
+        )
+        return time.monotonic() - started
+
+    def plan_exit_code(self, *extra: str) -> subprocess.CompletedProcess[str]:
+        """`plan -detailed-exitcode`: 0 no changes, 1 error, 2 changes."""
+        return self.terraform(
+            "plan", "-input=false", "-no-color", "-detailed-exitcode", "-parallelism=30", *extra, check=False
+        )
+
+    def destroy(self, verbose: bool = True) -> None:
+        self.terraform(
+            "destroy",
+            "-input=false",
+            "-no-color",
+            "-auto-approve",
+            "-parallelism=30",
+            progress=_print_progress if verbose else None,
+        )
+
+    def outputs(self) -> dict[str, Any]:
+        raw = json.loads(self.terraform("output", "-json", "-no-color").stdout)
+        return {name: value["value"] for name, value in raw.items()}
+
+
+def main() -> int:
+    """`python -m tools.sandbox apply|destroy|plan|outputs` against the running emulator."""
+    from tools import emulator
+
+    state = emulator.read_state()
+    if not emulator.is_healthy(state) or state is None:
+        print("sandbox: the emulator is not running; run `make sandbox-up`", file=sys.stderr)
+        return 1
+    sandbox = Sandbox(ROOT / ".sandbox" / "demo", str(state["url"]))
+    command = sys.argv[1] if len(sys.argv) > 1 else "plan"
+    sandbox.init()
+    if command == "apply":
+        sandbox.apply()
+    elif command == "destroy":
+        sandbox.destroy()
+    elif command == "outputs":
+        print(json.dumps(sandbox.outputs(), indent=2))
+    else:
+        result = sandbox.plan_exit_code()
+        print(result.stdout)
+        return result.returncode
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
