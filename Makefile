@@ -78,7 +78,7 @@ lint: $(SETUP_STAMP) $(TF_CLI_CONFIG_FILE) ## check only: terraform fmt, ruff, m
 	terraform fmt -check -recursive modules
 	terraform fmt -check -recursive environments
 	$(VENV)/bin/ruff check lambdas tools tests bench
-	$(VENV)/bin/mypy lambdas/audit lambdas/shared/switchyard tools
+	$(VENV)/bin/mypy $(FUNCTIONS:%=lambdas/%) lambdas/shared/switchyard tools
 
 test-unit: $(SETUP_STAMP) ## pytest, without the end-to-end sandbox
 	$(PY) -m pytest -q -m "not e2e" -n 2

@@ -8,7 +8,7 @@ import time
 from tools import emulator
 from tools.harness.accounts import SimulatedAccount
 from tools.sandbox import ROOT, Sandbox
-from tools.traffic import audit
+from tools.traffic import WORKLOADS
 
 REGION = "eu-west-1"
 
@@ -30,37 +30,26 @@ def main() -> int:
     print(f"applied in {seconds:.0f}s\n")
     platforms = sandbox.outputs()["platforms"]
 
+    all_accounted = True
     for env, platform in platforms.items():
         account = SimulatedAccount(url, platform["account_id"], REGION)
-        print(f"== sandbox-{env}: account {account.caller_account()}")
-        for label, key in (
-            ("function", "function_arn"),
-            ("queue", "queue_arn"),
-            ("dlq", "dlq_arn"),
-            ("table", "table_arn"),
-        ):
-            print(f"   {label:9} {platform['audit'][key]}")
-        started = time.monotonic()
-        result = audit.run(account, platform)
-        print(
-            f"   traffic   sent {result.sent} messages ({result.unique_valid} events, "
-            f"{result.duplicates_sent} redelivered, {result.malformed_sent} malformed) in "
-            f"{time.monotonic() - started:.1f}s, {result.batches} batches"
-        )
-        print(
-            f"   outcome   {result.recorded_in_table} recorded once, {result.parked_in_dlq} parked in the DLQ; "
-            f"metrics {dict(sorted(result.metrics.items()))}"
-        )
-        for body, reason in sorted(result.parked_reasons.items()):
-            print(f"   parked    {body!r}: {reason}")
-        print(f"   verdict   {'every message accounted for' if result.accounted else 'MISMATCH'}\n")
-        if not result.accounted:
-            return 1
+        print(f"== sandbox-{env}: account {account.caller_account()}, key {platform['platform_kms_key_arn']}")
+        for workload in WORKLOADS:
+            outputs = platform[workload.NAME]
+            print(f"-- {workload.NAME}: function {outputs['function_arn']}")
+            started = time.monotonic()
+            result = workload.run(account, platform)
+            for line in result.summary_lines():
+                print(f"   {line}")
+            verdict = "every message accounted for" if result.accounted else "MISMATCH"
+            print(f"   {verdict} ({time.monotonic() - started:.1f}s)")
+            all_accounted &= result.accounted
+        print()
 
     drift = sandbox.plan_exit_code()
     print("drift check: " + ("no changes" if drift.returncode == 0 else f"plan exit {drift.returncode}"))
     print("\nstop the emulator with `make sandbox-down` (state stays in .sandbox/demo)")
-    return 0 if drift.returncode == 0 else 1
+    return 0 if drift.returncode == 0 and all_accounted else 1
 
 
 if __name__ == "__main__":

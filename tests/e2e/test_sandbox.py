@@ -1,55 +1,15 @@
-"""End to end: apply the sandbox into two simulated accounts, drive traffic, check drift, destroy.
-
-Runs against its own emulator and Terraform state (under .sandbox/e2e), so it never touches
-what `make demo` deployed. Needs `make package-lambdas` first (the Makefile sees to it).
-"""
+"""End to end, platform-wide: accounts, the audit workload, the account guard, no drift."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
-
 import pytest
 
-from tools import emulator
-from tools.harness.accounts import SimulatedAccount
-from tools.sandbox import ROOT, Sandbox
+from tests.e2e.conftest import WORKDIR, Deployed
+from tools.sandbox import ROOT
 from tools.traffic import audit
 
 pytestmark = pytest.mark.e2e
-WORKDIR = ROOT / ".sandbox" / "e2e"
-REGION = "eu-west-1"
 EXPECTED_ACCOUNTS = {"dev": "111111111111", "prod": "222222222222"}
-
-
-@dataclass
-class Deployed:
-    sandbox: Sandbox
-    platforms: dict[str, Any]
-    endpoint_url: str
-
-    def account(self, env: str) -> SimulatedAccount:
-        return SimulatedAccount(self.endpoint_url, self.platforms[env]["account_id"], REGION)
-
-
-@pytest.fixture(scope="module")
-def deployed() -> Iterator[Deployed]:
-    state_file = WORKDIR / "emulator.json"
-    emulator.stop(state_file)  # a leftover from an interrupted run holds stale resources
-    state = emulator.start(state_file)
-    sandbox = Sandbox(WORKDIR, str(state["url"]))
-    (WORKDIR / "sandbox.tfstate").unlink(missing_ok=True)
-    try:
-        sandbox.init()
-        seconds = sandbox.apply()
-        print(f"sandbox applied in {seconds:.0f}s")  # noqa: T201 - shown with -s, the slow step
-        yield Deployed(sandbox, sandbox.outputs()["platforms"], str(state["url"]))
-        sandbox.destroy()
-        assert sandbox.outputs() == {}, "destroy left outputs behind"
-    finally:
-        emulator.stop(state_file)
 
 
 def test_each_platform_lands_in_its_own_account(deployed: Deployed) -> None:
@@ -78,6 +38,7 @@ def test_audit_traffic_is_fully_accounted_for_in_both_accounts(deployed: Deploye
         assert result.accounted
 
 
+@pytest.mark.after_traffic
 def test_no_drift_after_apply_and_traffic(deployed: Deployed) -> None:
     result = deployed.sandbox.plan_exit_code()
     assert result.returncode == 0, result.stdout[-3000:]
@@ -92,5 +53,5 @@ def test_a_deploy_role_in_the_wrong_account_is_refused(deployed: Deployed) -> No
 
 
 def test_state_stays_out_of_the_repository(deployed: Deployed) -> None:
-    assert Path(WORKDIR / "sandbox.tfstate").is_file()
+    assert (WORKDIR / "sandbox.tfstate").is_file()
     assert not list((ROOT / "environments" / "sandbox").glob("*.tfstate"))

@@ -14,6 +14,8 @@ from typing import Any
 
 from tools.harness.accounts import SimulatedAccount
 
+NAME = "audit"
+
 
 def malformed_bodies(run_id: str) -> list[str]:
     """One of each kind of bad input; each carries the run id so a rerun counts only its own."""
@@ -46,6 +48,16 @@ class AuditResult:
     metrics: dict[str, float]
     batches: int
     invocations: int
+
+    def summary_lines(self) -> list[str]:
+        lines = [
+            f"sent {self.sent} messages ({self.unique_valid} events, {self.duplicates_sent} redelivered, "
+            f"{self.malformed_sent} malformed) in {self.batches} batches",
+            f"{self.recorded_in_table} recorded once, {self.parked_in_dlq} parked in the DLQ; "
+            f"metrics {dict(sorted(self.metrics.items()))}",
+        ]
+        lines += [f"parked {body!r}: {reason}" for body, reason in sorted(self.parked_reasons.items())]
+        return lines
 
     @property
     def accounted(self) -> bool:
