@@ -1,0 +1,234 @@
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "111111111111" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000000" }
+  }
+  mock_resource "aws_s3_bucket" {
+    defaults = { arn = "arn:aws:s3:::switchyard-tfstate-111111111111-eu-west-1", id = "switchyard-tfstate-111111111111-eu-west-1" }
+  }
+  mock_resource "aws_iam_openid_connect_provider" {
+    defaults = { arn = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" }
+  }
+  mock_resource "aws_iam_policy" {
+    defaults = { arn = "arn:aws:iam::111111111111:policy/switchyard-boundary" }
+  }
+}
+
+variables {
+  environment       = "dev"
+  github_repository = "acme/switchyard"
+}
+
+run "deploy_role_trusts_only_the_matching_github_environment" {
+  command = apply
+
+  assert {
+    condition     = aws_iam_role.deploy.name == "switchyard-deploy"
+    error_message = "The workflows and the registry expect the deploy role to be named switchyard-deploy."
+  }
+  assert {
+    condition     = length(jsondecode(aws_iam_role.deploy.assume_role_policy).Statement) == 1
+    error_message = "Without admin_principal_arns the deploy role has exactly one trust statement (GitHub OIDC)."
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Action == "sts:AssumeRoleWithWebIdentity"
+    error_message = "The deploy role is assumed with a web identity token only."
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Principal.Federated == "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"
+    error_message = "The deploy role must trust the GitHub Actions OIDC provider of this account."
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == ["repo:acme/switchyard:environment:dev"]
+    error_message = "The deploy role's sub condition must be exactly the GitHub environment of this account."
+  }
+  assert {
+    condition     = !contains(jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"], "repo:acme/switchyard:pull_request")
+    error_message = "A pull-request token must not be able to assume the deploy role."
+  }
+  assert {
+    condition     = !contains(keys(jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Condition), "StringLike")
+    error_message = "The deploy trust must compare sub with StringEquals: a StringLike wildcard could admit other refs."
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:aud"] == "sts.amazonaws.com"
+    error_message = "The deploy role must require the sts.amazonaws.com audience."
+  }
+  assert {
+    condition     = aws_iam_role.deploy.permissions_boundary == aws_iam_policy.boundary.arn
+    error_message = "The deploy role must carry the module's permissions boundary."
+  }
+}
+
+run "plan_role_trusts_pull_requests_and_main_read_only" {
+  command = apply
+
+  assert {
+    condition     = aws_iam_role.plan.name == "switchyard-plan"
+    error_message = "The workflows expect the plan role to be named switchyard-plan."
+  }
+  assert {
+    condition = toset(jsondecode(aws_iam_role.plan.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]) == toset([
+      "repo:acme/switchyard:pull_request", "repo:acme/switchyard:ref:refs/heads/main",
+    ])
+    error_message = "The plan role must trust pull requests and the main branch of the repository, nothing else."
+  }
+  assert {
+    condition     = alltrue([for s in jsondecode(aws_iam_role.plan.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] : !strcontains(s, "*")])
+    error_message = "No wildcard in the plan role's subjects."
+  }
+  assert {
+    condition     = aws_iam_role_policy_attachment.plan_read_only.policy_arn == "arn:aws:iam::aws:policy/ReadOnlyAccess"
+    error_message = "The plan role is read-only (ReadOnlyAccess)."
+  }
+  assert {
+    condition     = aws_iam_role.plan.permissions_boundary == aws_iam_policy.boundary.arn
+    error_message = "The plan role must carry the module's permissions boundary."
+  }
+}
+
+run "state_bucket_is_versioned_encrypted_private_and_tls_only" {
+  command = apply
+
+  assert {
+    condition     = aws_s3_bucket.state.bucket == "switchyard-tfstate-111111111111-eu-west-1"
+    error_message = "The state bucket follows <name_prefix>-tfstate-<account>-<region>; tools/envctl.py relies on it."
+  }
+  assert {
+    condition     = aws_s3_bucket_versioning.state.versioning_configuration[0].status == "Enabled"
+    error_message = "State must be versioned."
+  }
+  assert {
+    condition = (
+      one(aws_s3_bucket_server_side_encryption_configuration.state.rule).apply_server_side_encryption_by_default[0].sse_algorithm == "aws:kms"
+      && one(aws_s3_bucket_server_side_encryption_configuration.state.rule).apply_server_side_encryption_by_default[0].kms_master_key_id == aws_kms_key.state.arn
+    )
+    error_message = "State must be encrypted with the module's CMK."
+  }
+  assert {
+    condition     = aws_kms_key.state.enable_key_rotation
+    error_message = "The state key must rotate."
+  }
+  assert {
+    condition = alltrue([
+      aws_s3_bucket_public_access_block.state.block_public_acls,
+      aws_s3_bucket_public_access_block.state.block_public_policy,
+      aws_s3_bucket_public_access_block.state.ignore_public_acls,
+      aws_s3_bucket_public_access_block.state.restrict_public_buckets,
+    ])
+    error_message = "All four public access blocks must be on."
+  }
+  assert {
+    condition = (
+      jsondecode(aws_s3_bucket_policy.state.policy).Statement[0].Effect == "Deny"
+      && jsondecode(aws_s3_bucket_policy.state.policy).Statement[0].Condition.Bool["aws:SecureTransport"] == "false"
+      && contains(jsondecode(aws_s3_bucket_policy.state.policy).Statement[0].Resource, "arn:aws:s3:::switchyard-tfstate-111111111111-eu-west-1/*")
+    )
+    error_message = "The bucket policy must deny every request without TLS, on the bucket and its objects."
+  }
+  assert {
+    condition     = aws_s3_bucket_lifecycle_configuration.state.rule[0].noncurrent_version_expiration[0].noncurrent_days == 90
+    error_message = "Superseded state versions expire after state_noncurrent_version_days."
+  }
+  assert {
+    condition     = length(aws_iam_openid_connect_provider.github) == 1 && aws_iam_openid_connect_provider.github[0].client_id_list == toset(["sts.amazonaws.com"])
+    error_message = "The GitHub OIDC provider is created with audience sts.amazonaws.com."
+  }
+}
+
+run "admin_principals_get_a_separate_assume_role_statement" {
+  command = apply
+
+  variables {
+    admin_principal_arns = ["arn:aws:iam::111111111111:role/OrganizationAccountAccessRole"]
+  }
+
+  assert {
+    condition = (
+      length(jsondecode(aws_iam_role.deploy.assume_role_policy).Statement) == 2
+      && jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[1].Action == "sts:AssumeRole"
+      && jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[1].Principal.AWS == ["arn:aws:iam::111111111111:role/OrganizationAccountAccessRole"]
+    )
+    error_message = "Named admin principals may assume the deploy role with sts:AssumeRole."
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == ["repo:acme/switchyard:environment:dev"]
+    error_message = "Adding operators must not widen the GitHub subject."
+  }
+}
+
+run "an_existing_oidc_provider_is_reused" {
+  command = apply
+
+  variables {
+    existing_oidc_provider_arn = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"
+  }
+
+  assert {
+    condition     = length(aws_iam_openid_connect_provider.github) == 0
+    error_message = "With existing_oidc_provider_arn the module must not create a second provider."
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role.plan.assume_role_policy).Statement[0].Principal.Federated == "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"
+    error_message = "The roles trust the existing provider."
+  }
+}
+
+run "rejects_a_repository_url" {
+  command = plan
+  variables {
+    github_repository = "https://github.com/acme/switchyard"
+  }
+  expect_failures = [var.github_repository]
+}
+
+run "rejects_a_wildcard_repository" {
+  command = plan
+  variables {
+    github_repository = "acme/*"
+  }
+  expect_failures = [var.github_repository]
+}
+
+run "rejects_an_account_root_as_admin" {
+  command = plan
+  variables {
+    admin_principal_arns = ["arn:aws:iam::111111111111:root"]
+  }
+  expect_failures = [var.admin_principal_arns]
+}
+
+run "rejects_an_uppercase_environment" {
+  command = plan
+  variables {
+    environment = "Prod"
+  }
+  expect_failures = [var.environment]
+}
+
+run "rejects_a_wildcard_service" {
+  command = plan
+  variables {
+    deploy_services = ["*"]
+  }
+  expect_failures = [var.deploy_services]
+}
+
+run "rejects_a_short_state_history" {
+  command = plan
+  variables {
+    state_noncurrent_version_days = 1
+  }
+  expect_failures = [var.state_noncurrent_version_days]
+}

@@ -1,0 +1,127 @@
+variable "name_prefix" {
+  description = "Prefix of the baseline's resource names. The state bucket is \"<name_prefix>-tfstate-<account id>-<region>\", the naming convention the environment roots rely on."
+  type        = string
+  default     = "switchyard"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,20}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix must be 3-22 lowercase letters, digits or '-', starting with a letter (for example \"switchyard\")."
+  }
+}
+
+variable "environment" {
+  description = "Environment this account serves; also the GitHub environment whose jobs may assume the deploy role (sub = repo:<org>/<repo>:environment:<environment>)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,62}$", var.environment))
+    error_message = "environment must be lowercase letters, digits or '-', starting with a letter (for example \"dev\" or \"prod\"), and match the GitHub environment name."
+  }
+}
+
+variable "github_repository" {
+  description = "GitHub repository allowed to use the roles, as \"<org>/<repo>\"."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$", var.github_repository))
+    error_message = "github_repository must be \"<org>/<repo>\" (for example \"acme/switchyard\"), without https://github.com/ and without wildcards."
+  }
+}
+
+variable "plan_branches" {
+  description = "Branches whose workflow runs (without a GitHub environment) may assume the plan role, for example for drift detection."
+  type        = list(string)
+  default     = ["main"]
+
+  validation {
+    condition     = alltrue([for b in var.plan_branches : can(regex("^[A-Za-z0-9._/-]+$", b))])
+    error_message = "plan_branches must be plain branch names such as \"main\"; wildcards are not allowed."
+  }
+}
+
+variable "plan_role_name" {
+  description = "Name of the read-only plan role (pull requests and branch runs). The GitHub workflows assume it by this name."
+  type        = string
+  default     = "switchyard-plan"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.plan_role_name))
+    error_message = "plan_role_name must be a valid IAM role name (1-64 of letters, digits and +=,.@_-), for example \"switchyard-plan\"."
+  }
+}
+
+variable "deploy_role_name" {
+  description = "Name of the apply role. Must equal deploy_role_name of the account's entry in environments/accounts.json."
+  type        = string
+  default     = "switchyard-deploy"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.deploy_role_name))
+    error_message = "deploy_role_name must be a valid IAM role name (1-64 of letters, digits and +=,.@_-), for example \"switchyard-deploy\"."
+  }
+}
+
+variable "admin_principal_arns" {
+  description = "IAM principals (the bootstrap operator) that may also assume the deploy role with sts:AssumeRole, for example a break-glass role. Empty: only GitHub Actions."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.admin_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/[A-Za-z0-9+=,.@_/-]+$", arn))])
+    error_message = "admin_principal_arns must be IAM role or user ARNs such as \"arn:aws:iam::123456789012:role/OrganizationAccountAccessRole\" (no account root, no wildcards)."
+  }
+}
+
+variable "existing_oidc_provider_arn" {
+  description = "ARN of a GitHub Actions OIDC provider that already exists in the account (an account holds one per URL). Null: the module creates it."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.existing_oidc_provider_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token\\.actions\\.githubusercontent\\.com$", var.existing_oidc_provider_arn))
+    error_message = "existing_oidc_provider_arn must look like \"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com\", or be null to create the provider."
+  }
+}
+
+variable "deploy_services" {
+  description = "AWS service prefixes the permissions boundary allows (the services the platform deploys). Everything else is out of reach of both roles, whatever policies they carry."
+  type        = list(string)
+  default = [
+    "apigateway", "cloudwatch", "dynamodb", "events", "iam", "kms", "lambda", "logs",
+    "pipes", "s3", "scheduler", "sns", "sqs", "sts", "tag", "xray",
+  ]
+
+  validation {
+    condition     = length(var.deploy_services) > 0 && alltrue([for s in var.deploy_services : can(regex("^[a-z0-9-]+$", s))])
+    error_message = "deploy_services must be a non-empty list of IAM service prefixes such as \"sqs\" or \"lambda\" (no \"*\")."
+  }
+}
+
+variable "state_noncurrent_version_days" {
+  description = "Days a superseded state version is kept before it expires (the undo window for a bad apply)."
+  type        = number
+  default     = 90
+
+  validation {
+    condition     = var.state_noncurrent_version_days >= 7 && var.state_noncurrent_version_days <= 3650
+    error_message = "state_noncurrent_version_days must be 7-3650; keep at least a week of state history."
+  }
+}
+
+variable "max_session_duration" {
+  description = "Maximum session length of both roles, in seconds."
+  type        = number
+  default     = 3600
+
+  validation {
+    condition     = var.max_session_duration >= 3600 && var.max_session_duration <= 43200
+    error_message = "max_session_duration must be 3600-43200 seconds."
+  }
+}
+
+variable "tags" {
+  description = "Tags for every resource (the bootstrap stack also sets provider default_tags)."
+  type        = map(string)
+  default     = {}
+}
