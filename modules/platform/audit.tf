@@ -87,16 +87,17 @@ resource "aws_dynamodb_table" "audit_log" {
 module "audit_function" {
   source = "../lambda-function"
 
-  name               = local.audit_name
-  description        = "Keeps every valid Switchyard event in the audit log, once"
-  handler            = "audit.handler.lambda_handler"
-  package_path       = "${var.artifacts_dir}/lambdas/audit.zip"
-  architecture       = var.lambda_defaults.architecture
-  memory_size        = var.lambda_defaults.memory_size
-  timeout            = var.lambda_defaults.timeout
-  log_retention_days = var.lambda_defaults.log_retention_days
-  kms_key_arn        = aws_kms_key.platform.arn
-  layer_arns         = [aws_lambda_layer_version.shared.arn]
+  name                 = local.audit_name
+  description          = "Keeps every valid Switchyard event in the audit log, once"
+  handler              = "audit.handler.lambda_handler"
+  package_path         = "${var.artifacts_dir}/lambdas/audit.zip"
+  architecture         = var.lambda_defaults.architecture
+  memory_size          = var.lambda_defaults.memory_size
+  timeout              = var.lambda_defaults.timeout
+  log_retention_days   = var.lambda_defaults.log_retention_days
+  reserved_concurrency = lookup(var.reserved_concurrency, "audit", null)
+  kms_key_arn          = aws_kms_key.platform.arn
+  layer_arns           = [aws_lambda_layer_version.shared.arn]
   environment_variables = {
     AUDIT_TABLE_NAME      = aws_dynamodb_table.audit_log.name
     DEAD_LETTER_QUEUE_URL = aws_sqs_queue.audit_dlq.url

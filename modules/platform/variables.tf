@@ -89,3 +89,14 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "reserved_concurrency" {
+  description = "Reserved concurrency per function short name (for example { audit = 10 }), sized per environment. Unlisted functions share the account's unreserved pool. Keep it >= the workload's maximum_concurrency."
+  type        = map(number)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for n in values(var.reserved_concurrency) : n >= 0 && floor(n) == n])
+    error_message = "reserved_concurrency values must be whole numbers >= 0 (0 stops the function)."
+  }
+}

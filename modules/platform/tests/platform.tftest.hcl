@@ -121,3 +121,11 @@ run "rejects_bad_prefix" {
 
   expect_failures = [var.name_prefix]
 }
+
+run "rejects_negative_reserved_concurrency" {
+  command = plan
+  variables {
+    reserved_concurrency = { audit = -1 }
+  }
+  expect_failures = [var.reserved_concurrency]
+}
