@@ -1,0 +1,1 @@
+"""Account bootstrap as a CDK Terrain (cdktn) app: one stack per registry account."""

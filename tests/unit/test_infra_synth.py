@@ -1,0 +1,105 @@
+"""infra/: the cdktn bootstrap app synthesizes one valid Terraform root per registry account."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from infra import app
+
+ROOT = Path(__file__).resolve().parents[2]
+REGISTRY = app.load_registry()
+SYNTH_BUDGET_SECONDS = 10.0
+
+
+@pytest.fixture(scope="module")
+def synthesized(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, float]:
+    outdir = tmp_path_factory.mktemp("infra")
+    started = time.monotonic()
+    app.synth(outdir)
+    return outdir, time.monotonic() - started
+
+
+def stack(outdir: Path, env: str) -> dict[str, Any]:
+    return json.loads((outdir / "stacks" / f"bootstrap-{env}" / "cdk.tf.json").read_text())
+
+
+def test_synth_of_every_account_is_fast_and_writes_one_stack_each(synthesized: tuple[Path, float]) -> None:
+    outdir, seconds = synthesized
+    assert seconds < SYNTH_BUDGET_SECONDS, f"synth took {seconds:.1f}s"
+    written = sorted(p.name for p in (outdir / "stacks").iterdir())
+    assert written == sorted(f"bootstrap-{env}" for env in REGISTRY.accounts)
+    assert len(written) == 5
+
+
+@pytest.mark.parametrize("env", sorted(REGISTRY.accounts))
+def test_each_stack_guards_its_account_and_instantiates_the_baseline(synthesized: tuple[Path, float], env: str) -> None:
+    outdir, _ = synthesized
+    account = REGISTRY.accounts[env]
+    doc = stack(outdir, env)
+    (provider,) = doc["provider"]["aws"]
+    assert provider["allowed_account_ids"] == [account.account_id]
+    assert (
+        provider["assume_role"][0]["role_arn"]
+        == f"arn:aws:iam::{account.account_id}:role/{account.bootstrap_role_name}"
+    )
+    assert provider["region"] == account.region
+    assert provider["default_tags"][0]["tags"]["environment"] == env
+    assert doc["terraform"]["required_providers"]["aws"]["version"] == "~> 5.100"
+
+    module = doc["module"]["baseline"]
+    source = (outdir / "stacks" / f"bootstrap-{env}" / module["source"]).resolve()
+    assert source == ROOT / "modules" / "account-baseline"
+    assert module["environment"] == env
+    assert module["deploy_role_name"] == account.deploy_role_name == "switchyard-deploy"
+    assert module["github_repository"] == REGISTRY.github_repository
+
+
+@pytest.mark.parametrize("env", sorted(e for e, a in REGISTRY.accounts.items() if not a.emulated))
+def test_real_accounts_keep_state_in_their_own_bucket_with_native_locking(
+    synthesized: tuple[Path, float], env: str
+) -> None:
+    account = REGISTRY.accounts[env]
+    doc = stack(synthesized[0], env)
+    assert set(doc["terraform"]["backend"]) == {"s3"}
+    backend = doc["terraform"]["backend"]["s3"]
+    assert backend["bucket"] == f"switchyard-tfstate-{account.account_id}-{account.region}"
+    assert backend["use_lockfile"] is True
+    assert "dynamodb_table" not in backend
+    assert backend["encrypt"] is True
+    assert backend["allowed_account_ids"] == [account.account_id]
+    assert "access_key" not in doc["provider"]["aws"][0], "real accounts must never carry static credentials"
+
+
+@pytest.mark.parametrize("env", sorted(e for e, a in REGISTRY.accounts.items() if a.emulated))
+def test_emulated_accounts_use_local_state_and_dummy_credentials(synthesized: tuple[Path, float], env: str) -> None:
+    doc = stack(synthesized[0], env)
+    assert set(doc["terraform"]["backend"]) == {"local"}
+    assert doc["provider"]["aws"][0]["access_key"] == "test"
+
+
+def test_an_unknown_environment_is_refused() -> None:
+    with pytest.raises(KeyError, match=r"not in accounts\.json: nope"):
+        app.build_app(REGISTRY, Path("/nonexistent"), ["nope"])
+
+
+@pytest.mark.parametrize("env", sorted(REGISTRY.accounts))
+def test_each_synthesized_stack_validates(synthesized: tuple[Path, float], env: str, tmp_path: Path) -> None:
+    stack_dir = synthesized[0] / "stacks" / f"bootstrap-{env}"
+    environ = {
+        **os.environ,
+        "TF_DATA_DIR": str(tmp_path / "tfdata"),
+        "TF_CLI_CONFIG_FILE": str(ROOT / ".terraform.d" / "cli.tfrc"),
+        "TF_IN_AUTOMATION": "1",
+    }
+    for command in (["init", "-backend=false", "-input=false"], ["validate"]):
+        result = subprocess.run(
+            ["terraform", f"-chdir={stack_dir}", *command, "-no-color"], env=environ, capture_output=True, text=True
+        )
+        assert result.returncode == 0, f"terraform {command[0]} of bootstrap-{env}:\n{result.stdout}{result.stderr}"
