@@ -71,14 +71,14 @@ sandbox-status:
 fmt: $(TF_CLI_CONFIG_FILE) ## rewrite Terraform and Python formatting
 	terraform fmt -recursive modules
 	terraform fmt -recursive environments
-	$(VENV)/bin/ruff format lambdas tools tests bench
-	$(VENV)/bin/ruff check --fix lambdas tools tests bench
+	$(VENV)/bin/ruff format lambdas tools tests bench infra
+	$(VENV)/bin/ruff check --fix lambdas tools tests bench infra
 
 lint: $(SETUP_STAMP) $(TF_CLI_CONFIG_FILE) ## check only: terraform fmt, ruff, mypy
 	terraform fmt -check -recursive modules
 	terraform fmt -check -recursive environments
-	$(VENV)/bin/ruff check lambdas tools tests bench
-	$(VENV)/bin/mypy $(FUNCTIONS:%=lambdas/%) lambdas/shared/switchyard tools
+	$(VENV)/bin/ruff check lambdas tools tests bench infra
+	$(VENV)/bin/mypy $(FUNCTIONS:%=lambdas/%) lambdas/shared/switchyard tools infra
 
 test-unit: $(SETUP_STAMP) ## pytest, without the end-to-end sandbox
 	$(PY) -m pytest -q -m "not e2e" -n 2
@@ -105,3 +105,19 @@ demo: setup package-lambdas sandbox-up ## deploy the sandbox into two simulated 
 
 bench: $(SETUP_STAMP) ## benchmarks (printed as figures and ratios)
 	@$(PY) bench/package_lambdas.py
+
+# --- environments and account bootstrap (tools/envctl.py, infra/) ---------------------------
+.PHONY: plan apply bootstrap synth
+ENV ?=
+
+plan: $(SETUP_STAMP) $(TF_CLI_CONFIG_FILE) package-lambdas ## saved plan for ENV=<env>: build/plans/<env>.tfplan and .json
+	@$(PY) -m tools.envctl plan "$(ENV)" $(PLAN_ARGS)
+
+apply: $(SETUP_STAMP) $(TF_CLI_CONFIG_FILE) package-lambdas ## apply exactly build/plans/<env>.tfplan (make plan first)
+	@$(PY) -m tools.envctl apply "$(ENV)"
+
+bootstrap: $(SETUP_STAMP) $(TF_CLI_CONFIG_FILE) ## account baseline for ENV=<env> (cdktn synth + apply; FIRST_RUN=1 once)
+	@$(PY) -m tools.envctl bootstrap "$(ENV)"
+
+synth: $(SETUP_STAMP) ## synthesize the bootstrap stacks of every account into build/infra/stacks
+	@$(PY) -m infra.app

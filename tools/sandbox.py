@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -31,15 +32,24 @@ def _print_progress(line: str, started: float) -> None:
 
 
 class Sandbox:
-    def __init__(self, workdir: Path, endpoint_url: str, *, root: Path = SANDBOX_ROOT) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        endpoint_url: str,
+        *,
+        root: Path = SANDBOX_ROOT,
+        state_name: str = "sandbox.tfstate",
+        data_dir_name: str = "tfdata",
+    ) -> None:
         self.workdir = workdir
         self.root = root
         self.endpoint_url = endpoint_url
+        self.state_file = workdir / state_name
         workdir.mkdir(parents=True, exist_ok=True)
         self.env = {
             **os.environ,
             "TF_CLI_CONFIG_FILE": str(CLI_CONFIG),
-            "TF_DATA_DIR": str(workdir / "tfdata"),
+            "TF_DATA_DIR": str(workdir / data_dir_name),
             "TF_IN_AUTOMATION": "1",
             "AWS_ENDPOINT_URL": endpoint_url,
             # Dummy credentials: the emulator accepts any, and a real profile must never be used.
@@ -75,7 +85,7 @@ class Sandbox:
             "-input=false",
             "-no-color",
             "-reconfigure",
-            f"-backend-config=path={self.workdir / 'sandbox.tfstate'}",
+            f"-backend-config=path={self.state_file}",
         )
 
     def apply(self, *extra: str, verbose: bool = True) -> float:
@@ -110,6 +120,81 @@ class Sandbox:
     def outputs(self) -> dict[str, Any]:
         raw = json.loads(self.terraform("output", "-json", "-no-color").stdout)
         return {name: value["value"] for name, value in raw.items()}
+
+
+def bootstrap_stack(workdir: Path, endpoint_url: str, env: str, stacks_dir: Path) -> Sandbox:
+    """The synthesized bootstrap stack of one simulated account, with its own state and data dir."""
+    return Sandbox(
+        workdir,
+        endpoint_url,
+        root=stacks_dir / f"bootstrap-{env}",
+        state_name=f"bootstrap-{env}.tfstate",
+        data_dir_name=f"tfdata-bootstrap-{env}",
+    )
+
+
+def bootstrap(workdir: Path, endpoint_url: str, envs: list[str] | None = None, verbose: bool = True) -> dict[str, Any]:
+    """Synthesize (infra/, cdktn) and apply the account baseline of every simulated account.
+
+    Returns {env: outputs}. The accounts are independent, so they are applied in parallel. The
+    stacks are synthesized into the work folder so the e2e tests and the demo never share them.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from infra import app
+
+    registry = app.load_registry()
+    selected = envs if envs is not None else [e for e, a in registry.accounts.items() if a.emulated]
+    real = [e for e in selected if not registry.accounts[e].emulated]
+    if real:
+        raise ValueError(f"bootstrap against the emulator is for simulated accounts only, not {', '.join(real)}")
+    outdir = workdir / "infra"
+    app.synth(outdir, selected)
+
+    stacks = [bootstrap_stack(workdir, endpoint_url, env, outdir / "stacks") for env in selected]
+    for stack in stacks:
+        stack.init()  # one at a time: Terraform's plugin cache is not safe for concurrent installs
+
+    def apply_one(stack: Sandbox) -> dict[str, Any]:
+        stack.apply(verbose=verbose)
+        return stack.outputs()
+
+    with ThreadPoolExecutor(max_workers=len(stacks) or 1) as pool:
+        return dict(zip(selected, pool.map(apply_one, stacks), strict=True))
+
+
+def wait_for_deploy_roles(
+    endpoint_url: str, envs: list[str], bootstrapping: Future[Any] | None = None, timeout: float = 300.0
+) -> float:
+    """Block until the deploy role of every given simulated account exists; returns the seconds waited.
+
+    Lets the platform apply start as soon as bootstrap has created the roles it assumes, while
+    bootstrap finishes slower resources (the emulator settles S3 lifecycle rules in ~55 s). If
+    the bootstrap fails first, its error is raised here.
+    """
+    from infra import app
+    from tools.harness.accounts import SimulatedAccount
+
+    registry = app.load_registry()
+    started = time.monotonic()
+    pending = {env: registry.accounts[env] for env in envs}
+    while pending:
+        for env, account in list(pending.items()):
+            iam = SimulatedAccount(endpoint_url, account.account_id, account.region, account.bootstrap_role_name)
+            try:
+                iam.client("iam").get_role(RoleName=account.deploy_role_name)
+                del pending[env]
+            except iam.client("iam").exceptions.NoSuchEntityException:
+                pass
+        if not pending:
+            break
+        if bootstrapping is not None and bootstrapping.done():
+            bootstrapping.result()  # raises the bootstrap's error
+            raise TerraformError(f"bootstrap finished without creating the deploy role in {', '.join(pending)}")
+        if time.monotonic() - started > timeout:
+            raise TimeoutError(f"no deploy role after {timeout:.0f}s in {', '.join(pending)}")
+        time.sleep(1.0)
+    return time.monotonic() - started
 
 
 def main() -> int:
