@@ -100,6 +100,8 @@ def provider_block(account: Account, repository: str) -> dict[str, Any]:
 
 def build_app(registry: Registry, outdir: Path = DEFAULT_OUTDIR, envs: list[str] | None = None) -> Any:
     """The cdktn App with one stack per selected account (all when envs is None)."""
+    # Node 20 is what this machine has; jsii would print an end-of-life banner on every synth.
+    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     import cdktn  # imported here: starting the jsii runtime is the slow part
 
     unknown = sorted(set(envs or []) - registry.accounts.keys())

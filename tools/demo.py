@@ -1,16 +1,18 @@
-"""`make demo`: apply the sandbox into two simulated accounts, drive traffic, show what happened."""
+"""`make demo`: bootstrap two simulated accounts, apply the sandbox into them, drive traffic, show what happened."""
 
 from __future__ import annotations
 
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from tools import emulator
 from tools.harness.accounts import SimulatedAccount
-from tools.sandbox import ROOT, Sandbox
+from tools.sandbox import ROOT, Sandbox, bootstrap, wait_for_deploy_roles
 from tools.traffic import WORKLOADS
 
 REGION = "eu-west-1"
+SIMULATED = ["sandbox-dev", "sandbox-prod"]  # registry entries of the simulated accounts
 
 
 def main() -> int:
@@ -20,14 +22,28 @@ def main() -> int:
         return 1
     url = str(state["url"])
     print(f"emulator at {url}")
-    sandbox = Sandbox(ROOT / ".sandbox" / "demo", url)
+    workdir = ROOT / ".sandbox" / "demo"
+    sandbox = Sandbox(workdir, url)
     sandbox.init()
     print(
-        "applying environments/sandbox into two simulated accounts "
-        "(each SQS queue takes ~25 s in the emulator; queues are created in parallel)"
+        f"bootstrapping {', '.join(SIMULATED)}: infra/ (cdktn) synthesizes one stack per account over "
+        "modules/account-baseline; each creates the state bucket, the GitHub OIDC provider and the "
+        "switchyard-plan / switchyard-deploy roles"
     )
-    seconds = sandbox.apply()
-    print(f"applied in {seconds:.0f}s\n")
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        bootstrapping = pool.submit(bootstrap, workdir, url, SIMULATED, False)
+        waited = wait_for_deploy_roles(url, SIMULATED, bootstrapping)
+        print(
+            f"deploy roles exist after {waited:.0f}s; applying environments/sandbox into two simulated accounts "
+            "through them (each SQS queue takes ~25 s in the emulator; queues are created in parallel)"
+        )
+        seconds = sandbox.apply()
+        baselines = bootstrapping.result()
+    print(f"bootstrap + platform applied in {time.monotonic() - started:.0f}s (platform {seconds:.0f}s)")
+    for env, outputs in baselines.items():
+        print(f"  {env}: {outputs['deploy_role_arn']}, state bucket {outputs['state_bucket_name']}")
+    print()
     platforms = sandbox.outputs()["platforms"]
 
     all_accounted = True

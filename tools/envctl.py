@@ -31,7 +31,9 @@ if TYPE_CHECKING:
     from tools.sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
-PLANS = ROOT / "build" / "plans"
+PLANS = Path(os.environ.get("SWITCHYARD_PLANS_DIR", ROOT / "build" / "plans"))
+# Simulated accounts: the sandbox's work folder (state, data dir). The e2e points it at its own.
+SANDBOX_WORKDIR = Path(os.environ.get("SWITCHYARD_SANDBOX_WORKDIR", ROOT / ".sandbox" / "demo"))
 CLI_CONFIG = ROOT / ".terraform.d" / "cli.tfrc"
 CI_ROLES = ("switchyard-plan", "switchyard-deploy")  # modules/account-baseline role names
 COMMANDS = ("plan", "apply", "bootstrap")
@@ -59,6 +61,10 @@ class Target:
         return PLANS / f"{self.env}.json"
 
 
+def shown(path: Path) -> Path:
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
 def resolve(env: str, registry_path: Path = infra_app.REGISTRY, environments: Path = ROOT / "environments") -> Target:
     if not env:
         raise EnvError("set ENV, for example `make plan ENV=dev`")
@@ -74,7 +80,7 @@ def resolve(env: str, registry_path: Path = infra_app.REGISTRY, environments: Pa
     root = environments / ("sandbox" if account.emulated else env)
     if not (root / "main.tf").is_file():
         raise EnvError(
-            f"no Terraform root {root.relative_to(ROOT) if root.is_relative_to(ROOT) else root} for {env!r}: "
+            f"no Terraform root {shown(root)} for {env!r}: "
             "copy environments/dev and edit terraform.tfvars and the backend key"
         )
     return Target(account, root)
@@ -166,7 +172,7 @@ def plan(target: Target, extra: Sequence[str] = ()) -> int:
 
 def apply(target: Target) -> int:
     if not target.plan_file.is_file():
-        raise EnvError(f"no saved plan {target.plan_file.relative_to(ROOT)}; run `make plan ENV={target.env}` first")
+        raise EnvError(f"no saved plan {shown(target.plan_file)}; run `make plan ENV={target.env}` first")
     if target.account.emulated:
         sandbox = emulated_sandbox(target)
         sandbox.init()
@@ -184,7 +190,7 @@ def bootstrap(target: Target) -> int:
         from tools import sandbox as sandbox_module
 
         url = emulator_url()
-        outputs = sandbox_module.bootstrap(ROOT / ".sandbox" / "demo", url, [target.env])
+        outputs = sandbox_module.bootstrap(SANDBOX_WORKDIR, url, [target.env])
         print(json.dumps(outputs[target.env], indent=2))
         return 0
     caller_arn(target.account)  # fail early, in one line, without credentials
@@ -223,7 +229,7 @@ def emulator_url() -> str:
 def emulated_sandbox(target: Target) -> Sandbox:
     from tools.sandbox import Sandbox
 
-    return Sandbox(ROOT / ".sandbox" / "demo", emulator_url(), root=target.root)
+    return Sandbox(SANDBOX_WORKDIR, emulator_url(), root=target.root)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,15 +1,18 @@
 """One sandbox apply for the whole end-to-end session, shared by every workload's tests.
 
 Runs against its own emulator and Terraform state (default .sandbox/e2e, or
-SWITCHYARD_E2E_WORKDIR), so it never touches what `make demo` deployed. Tests marked
-`after_traffic` (the drift check) run after all others.
+SWITCHYARD_E2E_WORKDIR), so it never touches what `make demo` deployed. Each simulated account
+is bootstrapped first (infra/, the cdktn stacks over modules/account-baseline); the platform
+apply starts once the switchyard-deploy roles it assumes exist. Tests marked `after_traffic`
+(the drift check) run after all others.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +20,11 @@ import pytest
 
 from tools import emulator
 from tools.harness.accounts import SimulatedAccount
-from tools.sandbox import ROOT, Sandbox
+from tools.sandbox import ROOT, Sandbox, bootstrap, wait_for_deploy_roles
 
 WORKDIR = Path(os.environ.get("SWITCHYARD_E2E_WORKDIR", ROOT / ".sandbox" / "e2e")).resolve()
 REGION = "eu-west-1"
+SIMULATED = ["sandbox-dev", "sandbox-prod"]  # registry entries of the simulated accounts
 
 
 @dataclass
@@ -28,6 +32,7 @@ class Deployed:
     sandbox: Sandbox
     platforms: dict[str, Any]
     endpoint_url: str
+    bootstrap: dict[str, Any] = field(default_factory=dict)  # registry env -> bootstrap stack outputs
 
     def account(self, env: str) -> SimulatedAccount:
         return SimulatedAccount(self.endpoint_url, self.platforms[env]["account_id"], REGION)
@@ -42,13 +47,19 @@ def deployed() -> Iterator[Deployed]:
     state_file = WORKDIR / "emulator.json"
     emulator.stop(state_file)  # a leftover from an interrupted run holds stale resources
     state = emulator.start(state_file)
-    sandbox = Sandbox(WORKDIR, str(state["url"]))
-    (WORKDIR / "sandbox.tfstate").unlink(missing_ok=True)
+    url = str(state["url"])
+    sandbox = Sandbox(WORKDIR, url)
+    for stale in ("sandbox.tfstate", *(f"bootstrap-{env}.tfstate" for env in SIMULATED)):
+        (WORKDIR / stale).unlink(missing_ok=True)
     try:
-        sandbox.init()
-        seconds = sandbox.apply()
-        print(f"sandbox applied in {seconds:.0f}s")  # noqa: T201 - shown with -s, the slow step
-        yield Deployed(sandbox, sandbox.outputs()["platforms"], str(state["url"]))
+        sandbox.init()  # before the bootstrap's inits: Terraform's plugin cache is not concurrency-safe
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            bootstrapping = pool.submit(bootstrap, WORKDIR, url, SIMULATED, False)
+            waited = wait_for_deploy_roles(url, SIMULATED, bootstrapping)
+            seconds = sandbox.apply()
+            bootstrapped = bootstrapping.result()
+        print(f"deploy roles after {waited:.0f}s; sandbox applied in {seconds:.0f}s")  # noqa: T201 - shown with -s
+        yield Deployed(sandbox, sandbox.outputs()["platforms"], url, bootstrapped)
         sandbox.destroy()
         assert sandbox.outputs() == {}, "destroy left outputs behind"
     finally:

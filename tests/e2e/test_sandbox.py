@@ -52,6 +52,18 @@ def test_a_deploy_role_in_the_wrong_account_is_refused(deployed: Deployed) -> No
     assert "AWS account ID not allowed: 333333333333" in result.stdout
 
 
+def test_the_other_accounts_bootstrapped_deploy_role_is_refused(deployed: Deployed) -> None:
+    # The role exists (the bootstrap made it in 222222222222), so only the guard can stop this.
+    prod_role = deployed.bootstrap["sandbox-prod"]["deploy_role_arn"]
+    assert prod_role == "arn:aws:iam::222222222222:role/switchyard-deploy"
+    assert deployed.account("prod").client("iam").get_role(RoleName="switchyard-deploy")["Role"]["Arn"] == prod_role
+    result = deployed.sandbox.plan_exit_code(
+        "-var", 'account_ids={dev="222222222222", prod="222222222222"}', "-refresh=false"
+    )
+    assert result.returncode == 1
+    assert "AWS account ID not allowed: 222222222222" in result.stdout
+
+
 def test_state_stays_out_of_the_repository(deployed: Deployed) -> None:
     assert (WORKDIR / "sandbox.tfstate").is_file()
     assert not list((ROOT / "environments" / "sandbox").glob("*.tfstate"))
