@@ -157,6 +157,8 @@ def plan(target: Target, extra: Sequence[str] = ()) -> int:
         code = result.returncode
         if code in (0, 2):
             target.plan_json.write_text(sandbox.terraform("show", "-json", str(target.plan_file)).stdout)
+        else:
+            target.plan_file.unlink(missing_ok=True)  # Terraform saves errored plans too: never apply one
         return code
     assume = not holds_ci_role(caller_arn(target.account), target.account)
     init_real(target, assume)
@@ -165,7 +167,9 @@ def plan(target: Target, extra: Sequence[str] = ()) -> int:
         target.root,
     )
     # 2 = changes present (only with -detailed-exitcode, as drift detection passes it).
-    if code in (0, 2) and run_terraform(["show", "-json", str(target.plan_file)], target.root, stdout=target.plan_json):
+    if code not in (0, 2):
+        target.plan_file.unlink(missing_ok=True)  # Terraform saves errored plans too: never apply one
+    elif run_terraform(["show", "-json", str(target.plan_file)], target.root, stdout=target.plan_json):
         raise EnvError(f"terraform show -json failed for {target.plan_file}")
     return code
 

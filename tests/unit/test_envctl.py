@@ -131,3 +131,18 @@ def test_plan_then_apply_use_exactly_the_saved_plan(monkeypatch: pytest.MonkeyPa
     calls.clear()
     assert envctl.main(["apply", "dev"]) == 0
     assert calls[-1] == ("apply", "-input=false", str(tmp_path / "dev.tfplan"))
+
+
+def test_a_failed_plan_leaves_no_plan_to_apply(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    def failing_plan(args: Sequence[str], root: Path, stdout: Path | None = None) -> int:
+        if args[0] == "plan":
+            Path(args[2].removeprefix("-out=")).write_text("errored plan")  # Terraform writes it anyway
+            return 1
+        return 0
+
+    monkeypatch.setattr(envctl, "PLANS", tmp_path)
+    monkeypatch.setattr(envctl, "run_terraform", failing_plan)
+    monkeypatch.setattr(envctl, "caller_arn", lambda account: DEPLOY_ARN)
+    assert envctl.main(["plan", "dev"]) == 1
+    assert not (tmp_path / "dev.tfplan").exists()
+    assert not (tmp_path / "dev.json").exists()
