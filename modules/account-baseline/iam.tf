@@ -59,12 +59,8 @@ data "aws_iam_policy_document" "boundary" {
     resources = [local.state_bucket_arn]
   }
 
-  statement {
-    sid       = "StateKeyStaysProtected"
-    effect    = "Deny"
-    actions   = ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy", "kms:DisableKeyRotation"]
-    resources = [aws_kms_key.state.arn]
-  }
+  # The state key is protected by its own key policy (main.tf), which keeps the roles from
+  # waiting for the key's creation.
 }
 
 resource "aws_iam_policy" "boundary" {

@@ -33,6 +33,26 @@ data "aws_iam_policy_document" "state_key" {
       identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
     }
   }
+
+  # The CI roles may use the key (their IAM policies say how) but never disable or delete it.
+  # A condition on aws:PrincipalArn, not a principal: the roles need not exist yet.
+  statement {
+    sid       = "CiRolesCannotRetireTheKey"
+    effect    = "Deny"
+    actions   = ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy", "kms:DisableKeyRotation"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:PrincipalArn"
+      values   = [local.plan_role_arn, local.deploy_role_arn]
+    }
+  }
 }
 
 resource "aws_kms_key" "state" {
