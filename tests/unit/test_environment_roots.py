@@ -4,12 +4,12 @@ and each validates offline (`init -backend=false` against the provider mirror + 
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
+
+from tests.unit.terraform_offline import init_and_validate
 
 ROOT = Path(__file__).resolve().parents[2]
 ENVIRONMENTS = ("dev", "staging", "prod")
@@ -77,16 +77,5 @@ def test_each_root_names_its_own_environment_and_state_key(env: str) -> None:
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_each_root_validates_offline(env: str, tmp_path: Path) -> None:
-    root = ROOT / "environments" / env
-    environ = {
-        **os.environ,
-        "TF_DATA_DIR": str(tmp_path / "tfdata"),  # keep the working copy clean and xdist-safe
-        "TF_CLI_CONFIG_FILE": str(ROOT / ".terraform.d" / "cli.tfrc"),  # the project's, as the Makefile sets it
-        "TF_IN_AUTOMATION": "1",
-    }
     # -lockfile=readonly: the committed lock file must already match; init may not rewrite it.
-    for command in (["init", "-backend=false", "-input=false", "-lockfile=readonly"], ["validate"]):
-        result = subprocess.run(
-            ["terraform", f"-chdir={root}", *command, "-no-color"], env=environ, capture_output=True, text=True
-        )
-        assert result.returncode == 0, f"terraform {command[0]} in {env}:\n{result.stdout}{result.stderr}"
+    assert init_and_validate(ROOT / "environments" / env, tmp_path / "tfdata", "-lockfile=readonly") == []

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -12,6 +10,7 @@ from typing import Any
 import pytest
 
 from infra import app
+from tests.unit.terraform_offline import init_and_validate
 
 ROOT = Path(__file__).resolve().parents[2]
 REGISTRY = app.load_registry()
@@ -92,14 +91,4 @@ def test_an_unknown_environment_is_refused() -> None:
 @pytest.mark.parametrize("env", sorted(REGISTRY.accounts))
 def test_each_synthesized_stack_validates(synthesized: tuple[Path, float], env: str, tmp_path: Path) -> None:
     stack_dir = synthesized[0] / "stacks" / f"bootstrap-{env}"
-    environ = {
-        **os.environ,
-        "TF_DATA_DIR": str(tmp_path / "tfdata"),
-        "TF_CLI_CONFIG_FILE": str(ROOT / ".terraform.d" / "cli.tfrc"),
-        "TF_IN_AUTOMATION": "1",
-    }
-    for command in (["init", "-backend=false", "-input=false"], ["validate"]):
-        result = subprocess.run(
-            ["terraform", f"-chdir={stack_dir}", *command, "-no-color"], env=environ, capture_output=True, text=True
-        )
-        assert result.returncode == 0, f"terraform {command[0]} of bootstrap-{env}:\n{result.stdout}{result.stderr}"
+    assert init_and_validate(stack_dir, tmp_path / "tfdata") == []
