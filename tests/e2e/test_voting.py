@@ -1,0 +1,78 @@
+"""End to end: the voting API's deployed templates and model, the queue, the mapping, exact tallies."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from tests.e2e.conftest import Deployed
+from tools.harness.apigateway import DeployedMethod
+from tools.traffic import voting
+
+pytestmark = pytest.mark.e2e
+VOLUME = {"dev": 10_000, "prod": 1_000}  # the full run in one account, a smaller one in the other
+
+
+def test_voting_api_is_deployed_as_designed(deployed: Deployed) -> None:
+    for env in VOLUME:
+        outputs = deployed.platforms[env]["voting"]
+        account = deployed.account(env)
+        write = DeployedMethod(account, outputs["rest_api_id"], outputs["write_resource_id"], "POST")
+        assert write.integration["uri"].endswith(
+            f":sqs:path/{account.account_id}/{outputs['queue_arn'].split(':')[-1]}"
+        )
+        assert write.integration["credentials"] == outputs["integration_role_arn"]
+        assert write.success_status == "202"
+        assert write.method["apiKeyRequired"] is True
+        assert write.schema is not None and write.schema["required"] == ["userId", "choice", "submittedAt"]
+        # the integration role may send to this queue and do nothing else
+        iam = account.client("iam")
+        role = outputs["integration_role_arn"].split("/")[-1]
+        (policy_name,) = iam.list_role_policies(RoleName=role)["PolicyNames"]
+        document = iam.get_role_policy(RoleName=role, PolicyName=policy_name)["PolicyDocument"]
+        document = json.loads(document) if isinstance(document, str) else document
+        assert [(s["Action"], s["Resource"]) for s in document["Statement"]] == [
+            ("sqs:SendMessage", outputs["queue_arn"])
+        ]
+
+
+def test_a_bad_body_is_a_400_and_nothing_is_queued(deployed: Deployed) -> None:
+    outputs = deployed.platforms["prod"]["voting"]
+    account = deployed.account("prod")
+    write = DeployedMethod(account, outputs["rest_api_id"], outputs["write_resource_id"], "POST")
+    sqs = account.client("sqs")
+    before = sqs.get_queue_attributes(QueueUrl=outputs["queue_url"], AttributeNames=["ApproximateNumberOfMessages"])
+    for body in [
+        "{",
+        '{"userId":"u1","choice":"a"}',
+        '{"userId":"u 1","choice":"a","submittedAt":"2026-11-23T10:00:00Z"}',
+    ]:
+        response = write.send(body, {"pollId": "p1"}, request_time_ms=int(time.time() * 1000))
+        assert response.status == 400, body
+    after = sqs.get_queue_attributes(QueueUrl=outputs["queue_url"], AttributeNames=["ApproximateNumberOfMessages"])
+    assert after["Attributes"] == before["Attributes"]
+
+
+@pytest.mark.parametrize("env", list(VOLUME))
+def test_voting_traffic_gives_exact_tallies_and_loses_nothing(deployed: Deployed, env: str) -> None:
+    started = time.monotonic()
+    result = voting.run(deployed.account(env), deployed.platforms[env], votes=VOLUME[env])
+    print(f"\n[{env}] {time.monotonic() - started:.0f}s\n  " + "\n  ".join(result.summary_lines()))  # noqa: T201
+    expected = result.expected
+    assert result.plan_size == VOLUME[env]
+    assert result.status_counts[202] == expected.accepted and result.status_counts[400] == expected.refused_at_edge
+    assert result.distinct_request_ids == expected.accepted
+    # accepted = counted + rejected + dead-lettered, each exactly as predicted
+    assert result.counted == expected.admissible
+    assert result.metrics["VotesRecorded"] == len(expected.winners)
+    assert result.rejected == dict(expected.rejected)
+    assert result.dead_lettered == expected.dead_lettered == result.metrics["VotesMalformed"]
+    assert all(reason != "<redriven>" for reason in result.dead_letter_reasons)
+    assert result.status_counts[202] == result.counted + sum(result.rejected.values()) + result.dead_lettered
+    # the tallies the API answers equal the independent computation, and so does every stored vote
+    assert result.api_tallies == result.expected_tallies
+    assert result.stored_winners == expected.winners
+    assert result.queue_left == 0
+    assert result.accounted
