@@ -34,6 +34,7 @@ CHOICES = [
     ["tea", "coffee"],  # the last poll closes during the window
 ]
 SINGLE_REQUESTS = 20  # sent one SendMessage each, exactly as API Gateway does; the rest batched
+CHUNK = 250  # requests between two drains of the queue
 EDGE_INVALID = [
     "{not json",
     '{"userId":"%s","choice":"yes"}',
@@ -315,16 +316,22 @@ def run(
     publish_polls(account, voting["polls_table_name"], the_plan.polls)
 
     write = DeployedMethod(account, voting["rest_api_id"], voting["write_resource_id"], voting["write_http_method"])
-    started = time.monotonic()
-    requests = [(v.body, {"pollId": v.poll_id}, v.request_time_ms) for v in the_plan.votes]
-    responses = [write.send(*r[:2], request_time_ms=r[2]) for r in requests[:SINGLE_REQUESTS]]
-    responses += write.send_batched(requests[SINGLE_REQUESTS:])
-    send_seconds = time.monotonic() - started
-
-    started = time.monotonic()
     (player,) = account.sqs_players(voting["function_name"])
-    player.drain(max_batches=votes + 1000)
-    drain_seconds = time.monotonic() - started
+    requests = [(v.body, {"pollId": v.poll_id}, v.request_time_ms) for v in the_plan.votes]
+    responses = []
+    send_seconds = drain_seconds = 0.0
+    # Arrivals and draining interleave, as they do behind a real API. It also keeps the emulated
+    # queue short: moto's SQS scans the whole queue on every send and receive.
+    for start in range(0, len(requests), CHUNK):
+        chunk = requests[start : start + CHUNK]
+        started = time.monotonic()
+        singles = chunk[:SINGLE_REQUESTS] if start == 0 else []
+        responses += [write.send(body, path, request_time_ms=at) for body, path, at in singles]
+        responses += write.send_batched(chunk[len(singles) :])
+        send_seconds += time.monotonic() - started
+        started = time.monotonic()
+        player.drain(max_batches=CHUNK * 3)
+        drain_seconds += time.monotonic() - started
 
     sqs = account.client("sqs")
     attributes = sqs.get_queue_attributes(
