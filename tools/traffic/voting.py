@@ -110,9 +110,12 @@ class Expected:
     tallies: dict[str, Counter[str]] = field(default_factory=dict)
 
 
-def plan(votes: int, *, users: int | None = None, seed: int = 11, t0_ms: int | None = None) -> Plan:
+def plan(
+    votes: int, *, users: int | None = None, seed: int = 11, t0_ms: int | None = None, run_id: str | None = None
+) -> Plan:
+    """The same seed gives the same traffic; a fresh run id keeps reruns in one sandbox apart."""
     rng = random.Random(seed)
-    run_id = uuid.UUID(int=rng.getrandbits(128)).hex[:10]
+    run_id = run_id or uuid.uuid4().hex[:10]
     t0 = t0_ms if t0_ms is not None else int(time.time() * 1000)
     users = users or max(10, votes // 5)
     poll_ids = [f"{run_id}-poll{k}" for k in range(len(CHOICES))]
