@@ -65,30 +65,35 @@ class StubDynamoDB:
         return {"Item": item} if item else {}
 
     def transact_write_items(self, TransactItems: list[dict[str, Any]]) -> dict[str, Any]:
-        put = TransactItems[0]["Put"]
-        votes = self.tables[put["TableName"]]
-        key = self._key({"pollId": put["Item"]["pollId"], "userId": put["Item"]["userId"]})
-        current = votes.get(key)
-        if put["ConditionExpression"].startswith("attribute_not_exists"):
-            ok = current is None
-        else:
-            values = put["ExpressionAttributeValues"]
-            ok = current is not None and (current["choice"], current["submittedAtMs"]) == (
-                values[":counted_choice"],
-                values[":counted_at"],
-            )
-        if not ok:
-            reason = {"Code": "ConditionalCheckFailed", **({"Item": current} if current else {})}
+        puts = [entry["Put"] for entry in TransactItems if "Put" in entry]
+        reasons, failed = [], False
+        for put in puts:
+            key = self._key({"pollId": put["Item"]["pollId"], "userId": put["Item"]["userId"]})
+            current = self.tables[put["TableName"]].get(key)
+            if put["ConditionExpression"].startswith("attribute_not_exists"):
+                ok = current is None
+            else:
+                values = put["ExpressionAttributeValues"]
+                ok = current is not None and (current["choice"], current["submittedAtMs"]) == (
+                    values[":counted_choice"],
+                    values[":counted_at"],
+                )
+            failed |= not ok
+            reasons.append({"Code": "None"} if ok else {"Code": "ConditionalCheckFailed", "Item": current})
+        if failed:
             raise TransactionCanceledException(
-                {"Error": {"Code": "TransactionCanceledException"}, "CancellationReasons": [reason]},
+                {"Error": {"Code": "TransactionCanceledException"}, "CancellationReasons": reasons},
                 "TransactWriteItems",
             )
-        votes[key] = put["Item"]
-        for entry in TransactItems[1:]:
-            update = entry["Update"]
-            tally = self.tables[update["TableName"]].setdefault(self._key(update["Key"]), {"votes": {"N": "0"}})
-            delta = int(update["ExpressionAttributeValues"][":delta"]["N"])
-            tally["votes"] = {"N": str(int(tally["votes"]["N"]) + delta)}
+        for put in puts:
+            key = self._key({"pollId": put["Item"]["pollId"], "userId": put["Item"]["userId"]})
+            self.tables[put["TableName"]][key] = put["Item"]
+        for entry in TransactItems:
+            if "Update" in entry:
+                update = entry["Update"]
+                tally = self.tables[update["TableName"]].setdefault(self._key(update["Key"]), {"votes": {"N": "0"}})
+                delta = int(update["ExpressionAttributeValues"][":delta"]["N"])
+                tally["votes"] = {"N": str(int(tally["votes"]["N"]) + delta)}
         return {}
 
 

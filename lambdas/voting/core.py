@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -150,6 +150,23 @@ def rejection(vote: Vote, poll: Poll | None) -> Rejection | None:
     if vote.received_at_ms >= poll.closes_at_ms:
         return Rejection.POLL_CLOSED
     return None
+
+
+def decide_all(votes: Sequence[Vote], current: StoredVote | None) -> tuple[int, list[Decision]]:
+    """Decide several votes of one (poll, user) at once, as a batch may hold a re-vote and a redelivery.
+
+    Returns the index of the vote that may be written (the latest) and a decision per vote:
+    the latest is decided against the stored vote; each other one is a duplicate of whichever
+    wins (same version) or superseded by it.
+    """
+    latest = max(range(len(votes)), key=lambda i: votes[i].version)
+    winner = decide(votes[latest], current)
+    counted = votes[latest].version if current is None else max(votes[latest].version, current.version)
+    decisions = [
+        winner if i == latest else Decision(Outcome.DUPLICATE if vote.version == counted else Outcome.SUPERSEDED, {})
+        for i, vote in enumerate(votes)
+    ]
+    return latest, decisions
 
 
 def decide(vote: Vote, current: StoredVote | None) -> Decision:

@@ -115,3 +115,15 @@ def test_same_millisecond_tie_is_broken_by_choice_in_any_order() -> None:
     a, b = vote("blue", at=1000), vote("red", at=1000)
     assert core.decide(b, core.StoredVote("blue", 1000)).outcome is core.Outcome.REPLACED
     assert core.decide(a, core.StoredVote("red", 1000)).outcome is core.Outcome.SUPERSEDED
+
+
+def test_several_votes_of_one_voter_in_a_batch_are_decided_together() -> None:
+    first, later, redelivered = vote("red", at=1000), vote("blue", at=2000), vote("blue", at=2000)
+    latest, decisions = core.decide_all([first, later, redelivered], None)
+    assert latest == 1
+    assert [d.outcome for d in decisions] == [core.Outcome.SUPERSEDED, core.Outcome.RECORDED, core.Outcome.DUPLICATE]
+    assert decisions[latest].tally_changes == {"blue": 1}
+    # against a stored vote that is later than all of them, nothing is written
+    latest, decisions = core.decide_all([first, later], core.StoredVote("red", 3000))
+    assert not any(d.writes for d in decisions)
+    assert [d.outcome for d in decisions] == [core.Outcome.SUPERSEDED, core.Outcome.SUPERSEDED]

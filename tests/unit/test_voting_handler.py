@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import io
 import json
 from collections.abc import Iterator
 from contextlib import redirect_stdout
@@ -16,9 +15,12 @@ import pytest
 from tests.conftest import REGION
 from tools.harness.lambda_runtime import FakeLambdaContext, LogSink
 from tools.harness.sqs_source import lambda_sqs_record
+from voting import core
+from voting.adapters import VoteStore
 
 QUEUE_ARN = f"arn:aws:sqs:{REGION}:123456789012:swy-test-voting"
 OPEN_UNTIL = 1_795_000_100_000
+ATTRS = {"pollId": "p1", "requestId": "req-other", "receivedAtEpochMs": "1795000000000"}
 CONTEXT = FakeLambdaContext(
     function_name="swy-test-voting",
     invoked_function_arn=f"arn:aws:lambda:{REGION}:123456789012:function:swy-test-voting",
@@ -185,10 +187,8 @@ def test_a_concurrent_writer_is_detected_and_the_vote_decided_again(handler: Mod
         def transact_write_items(self, **kwargs: Any) -> Any:
             if not interfered:
                 interfered.append(True)
-                with redirect_stdout(io.StringIO()):
-                    handler.record_handler(
-                        handler.SQSRecord(sqs_event(message("u1", "blue", "2026-11-23T10:00:09Z"))["Records"][0])
-                    )
+                other = VoteStore(real, "swy-test-votes", "swy-test-tallies")
+                other.record(core.parse_vote(message("u1", "blue", "2026-11-23T10:00:09Z")["body"], ATTRS))
             return real.transact_write_items(**kwargs)
 
     store._dynamodb = Interfering()
@@ -216,3 +216,24 @@ def test_persistent_contention_fails_the_record_for_a_later_retry(
     monkeypatch.setattr(store._dynamodb, "transact_write_items", always_conflicting)
     response, _ = invoke(handler, message("u1", "red", "2026-11-23T10:00:01Z"), message("u2", "x", "bad"))
     assert response == {"batchItemFailures": [{"itemIdentifier": "msg-0"}]}
+
+
+def test_a_batch_is_written_in_one_transaction_with_summed_tallies(
+    handler: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = handler.dependencies().votes
+    calls: list[list[dict[str, Any]]] = []
+    real = store._dynamodb.transact_write_items
+
+    def counting(**kwargs: Any) -> Any:
+        calls.append(kwargs["TransactItems"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(store._dynamodb, "transact_write_items", counting)
+    voters = [message(f"u{i}", "red" if i < 7 else "blue", "2026-11-23T10:00:01Z") for i in range(10)]
+    response, metrics = invoke(handler, *voters)
+    assert response == {"batchItemFailures": []}
+    assert tallies() == {"red": 7, "blue": 3}
+    assert metrics == {"VotesRecorded": 10}
+    (items,) = calls  # one round trip; ten votes, and one update per choice
+    assert [next(iter(i)) for i in items] == ["Put"] * 10 + ["Update"] * 2
