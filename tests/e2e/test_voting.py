@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.e2e.conftest import Deployed
+from tests.e2e.conftest import WORKDIR, Deployed
 from tools.harness.apigateway import DeployedMethod
 from tools.traffic import voting
 
@@ -59,7 +59,9 @@ def test_a_bad_body_is_a_400_and_nothing_is_queued(deployed: Deployed) -> None:
 def test_voting_traffic_gives_exact_tallies_and_loses_nothing(deployed: Deployed, env: str) -> None:
     started = time.monotonic()
     result = voting.run(deployed.account(env), deployed.platforms[env], votes=VOLUME[env])
-    print(f"\n[{env}] {time.monotonic() - started:.0f}s\n  " + "\n  ".join(result.summary_lines()))  # noqa: T201
+    summary = f"[{env}] {time.monotonic() - started:.0f}s\n  " + "\n  ".join(result.summary_lines())
+    (WORKDIR / f"voting-{env}.txt").write_text(summary + "\n")  # the figures, also without -s
+    print("\n" + summary)  # noqa: T201
     expected = result.expected
     assert result.plan_size == VOLUME[env]
     assert result.status_counts[202] == expected.accepted and result.status_counts[400] == expected.refused_at_edge
