@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 
 import pytest
 
@@ -78,3 +79,42 @@ def test_voting_traffic_gives_exact_tallies_and_loses_nothing(deployed: Deployed
     assert result.stored_winners == expected.winners
     assert result.queue_left == 0
     assert result.accounted
+
+
+def test_a_failing_vote_is_retried_then_redriven_without_blocking_its_batch(deployed: Deployed) -> None:
+    # GIVEN a poll whose definition is broken (no closing time), so reading it fails every time
+    outputs = deployed.platforms["prod"]["voting"]
+    account = deployed.account("prod")
+    run = uuid.uuid4().hex[:8]
+    account.client("dynamodb").put_item(
+        TableName=outputs["polls_table_name"], Item={"pollId": {"S": f"{run}-broken"}, "choices": {"SS": ["a"]}}
+    )
+    voting.publish_polls(account, outputs["polls_table_name"], {f"{run}-ok": (["a", "b"], 2**52)})
+    write = DeployedMethod(account, outputs["rest_api_id"], outputs["write_resource_id"], "POST")
+    now = int(time.time() * 1000)
+    requests = [
+        (
+            json.dumps({"userId": f"{run}-u{i}", "choice": "a", "submittedAt": voting.iso(now)}),
+            {"pollId": f"{run}-ok"},
+            now,
+        )
+        for i in range(9)
+    ]
+    requests.insert(
+        4,
+        (
+            json.dumps({"userId": f"{run}-x", "choice": "a", "submittedAt": voting.iso(now)}),
+            {"pollId": f"{run}-broken"},
+            now,
+        ),
+    )
+    assert [r.status for r in write.send_batched(requests)] == [202] * 10
+    # WHEN the mapping drains the queue
+    (player,) = account.sqs_players(outputs["function_name"])
+    stats = player.drain()
+    # THEN the nine votes counted at once, and the failing one came back until SQS redrove it
+    max_receive_count = 5
+    assert stats.retried == max_receive_count and stats.deleted == 9
+    assert player.environment.logs.metric_totals()["VotesRecorded"] == 9
+    reasons = voting.collect_dead_letters(account.client("sqs"), outputs["dlq_url"], run)
+    assert reasons == {"<redriven>": 1}  # moved by the queue's redrive policy, not parked by the function
