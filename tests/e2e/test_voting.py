@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 import uuid
 
@@ -13,7 +14,9 @@ from tools.harness.apigateway import DeployedMethod
 from tools.traffic import voting
 
 pytestmark = pytest.mark.e2e
-VOLUME = {"dev": 10_000, "prod": 1_000}  # the full run in one account, a smaller one in the other
+# The full run in one account, a smaller one in the other. SWITCHYARD_VOTING_E2E_VOTES
+# lowers the big run for a quick local check; CI keeps the default.
+VOLUME = {"dev": int(os.environ.get("SWITCHYARD_VOTING_E2E_VOTES", "10000")), "prod": 1_000}
 
 
 def test_voting_api_is_deployed_as_designed(deployed: Deployed) -> None:
