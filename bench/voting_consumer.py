@@ -146,7 +146,7 @@ def make_batches(records: int, *, users: int, seed: int = 5) -> list[dict[str, A
 def throughput(records: int) -> tuple[float, float, dict[str, int]]:
     os.environ.update(LAMBDA_ENV)
     os.environ["POWERTOOLS_TRACE_DISABLED"] = "true"  # no X-Ray daemon here; Lambda's costs ~nothing in-process
-    sys.path[:0] = LAMBDA_PATHS
+    sys.path[:0] = [*LAMBDA_PATHS, str(ROOT)]
     from switchyard.dead_letters import DeadLetterSink
     from tools.harness.lambda_runtime import FakeLambdaContext
     from voting import handler
@@ -177,7 +177,10 @@ def throughput(records: int) -> tuple[float, float, dict[str, int]]:
         if '"_aws"' in line:
             record = json.loads(line)
             for metric in record["_aws"]["CloudWatchMetrics"][0]["Metrics"]:
-                totals[metric["Name"]] = totals.get(metric["Name"], 0) + int(record[metric["Name"]])
+                value = record[metric["Name"]]
+                totals[metric["Name"]] = totals.get(metric["Name"], 0) + int(
+                    sum(value) if isinstance(value, list) else value
+                )
     measured = records - len(batches[0]["Records"])
     return measured / wall, measured / cpu, totals
 
