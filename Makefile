@@ -105,6 +105,7 @@ demo: setup package-lambdas sandbox-up ## deploy the sandbox into two simulated 
 
 bench: $(SETUP_STAMP) ## benchmarks (printed as figures and ratios)
 	@$(PY) bench/package_lambdas.py
+	@$(PY) bench/voting_consumer.py
 
 # --- environments and account bootstrap (tools/envctl.py, infra/) ---------------------------
 .PHONY: plan apply bootstrap synth

@@ -28,3 +28,32 @@ output "audit" {
     log_group_name = module.audit_function.log_group_name
   }
 }
+
+output "voting" {
+  description = "Voting workload: the API (and where to read its deployed templates and model), queue, DLQ, tables, function."
+  value = {
+    invoke_url            = module.voting_api.invoke_url
+    rest_api_id           = module.voting_api.rest_api_id
+    stage_name            = module.voting_api.stage_name
+    write_resource_id     = module.voting_api.write_resource_id
+    write_http_method     = module.voting_api.write_http_method
+    read_resource_id      = module.voting_api.read_resource_id
+    write_model_name      = module.voting_api.write_model_name
+    api_key_id            = module.voting_api.api_key_id
+    integration_role_arn  = module.voting_api.integration_role_arn
+    read_role_arn         = module.voting_api.read_role_arn
+    access_log_group_name = module.voting_api.access_log_group_name
+    alarm_names           = module.voting_api.alarm_names
+    queue_url             = module.voting_api.queue_url
+    queue_arn             = module.voting_api.queue_arn
+    dlq_url               = module.voting_api.dlq_url
+    dlq_arn               = module.voting_api.dlq_arn
+    polls_table_name      = aws_dynamodb_table.polls.name
+    votes_table_name      = aws_dynamodb_table.votes.name
+    tallies_table_name    = aws_dynamodb_table.tallies.name
+    function_name         = module.voting_function.function_name
+    function_arn          = module.voting_function.function_arn
+    role_arn              = module.voting_function.role_arn
+    log_group_name        = module.voting_function.log_group_name
+  }
+}

@@ -100,3 +100,28 @@ variable "reserved_concurrency" {
     error_message = "reserved_concurrency values must be whole numbers >= 0 (0 stops the function)."
   }
 }
+
+variable "voting" {
+  description = "Voting workload: the API's access control and throttling, and how the queue is drained (see modules/queue-load-leveling)."
+  type = object({
+    access_control      = optional(string, "api_key")
+    batch_size          = optional(number, 10)
+    maximum_concurrency = optional(number, 5)
+    max_receive_count   = optional(number, 5)
+    throttling = optional(object({
+      rate_limit  = optional(number, 100)
+      burst_limit = optional(number, 200)
+    }), {})
+  })
+  default = {}
+
+  validation {
+    condition     = var.voting.maximum_concurrency >= 2 && var.voting.maximum_concurrency <= 1000
+    error_message = "voting.maximum_concurrency must be 2-1000 (the range Lambda accepts for scaling_config)."
+  }
+
+  validation {
+    condition     = contains(["api_key", "iam"], var.voting.access_control)
+    error_message = "voting.access_control must be \"api_key\" or \"iam\"."
+  }
+}

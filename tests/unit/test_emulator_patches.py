@@ -86,3 +86,58 @@ def test_patches_apply_once() -> None:
     first = (Queue.attributes.fget, LambdaBackend.create_event_source_mapping)
     emulator_patches.apply_all()
     assert (Queue.attributes.fget, LambdaBackend.create_event_source_mapping) == first
+
+
+def test_failed_transaction_restores_the_items_it_touched_without_copying_tables(mocked_aws: None) -> None:
+    from moto.dynamodb.models.table import Table
+
+    emulator_patches.item_level_transaction_rollback()
+
+    def no_whole_table_copies(self: Table, memo: object) -> Table:
+        raise AssertionError("a whole table was deep-copied")
+
+    Table.__deepcopy__ = no_whole_table_copies  # type: ignore[attr-defined]
+    try:
+        dynamodb = boto3.client("dynamodb", region_name=REGION)
+        dynamodb.create_table(
+            TableName="t",
+            BillingMode="PAY_PER_REQUEST",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"} for a in ("pk", "sk")],
+        )
+        dynamodb.put_item(TableName="t", Item={"pk": {"S": "p"}, "sk": {"S": "counter"}, "n": {"N": "1"}})
+        dynamodb.put_item(TableName="t", Item={"pk": {"S": "p"}, "sk": {"S": "guard"}})
+        # GIVEN a transaction whose first two writes apply and whose last condition fails
+        items = [
+            {
+                "Update": {
+                    "TableName": "t",
+                    "Key": {"pk": {"S": "p"}, "sk": {"S": "counter"}},
+                    "UpdateExpression": "ADD n :one",
+                    "ExpressionAttributeValues": {":one": {"N": "1"}},
+                }
+            },
+            {"Put": {"TableName": "t", "Item": {"pk": {"S": "p"}, "sk": {"S": "new"}}}},
+            {
+                "Put": {
+                    "TableName": "t",
+                    "Item": {"pk": {"S": "p"}, "sk": {"S": "guard"}},
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            },
+        ]
+        try:
+            dynamodb.transact_write_items(TransactItems=items)
+        except dynamodb.exceptions.TransactionCanceledException as error:
+            reasons = [r["Code"] for r in error.response["CancellationReasons"]]
+        else:
+            raise AssertionError("the transaction should have been cancelled")
+        # THEN nothing it wrote remains, and the reasons are AWS's
+        assert reasons == ["None", "None", "ConditionalCheckFailed"]
+        stored = dynamodb.scan(TableName="t")["Items"]
+        assert sorted((i["sk"]["S"], i.get("n", {}).get("N")) for i in stored) == [("counter", "1"), ("guard", None)]
+        # AND a transaction that succeeds still applies every write
+        dynamodb.transact_write_items(TransactItems=items[:2])
+        assert len(dynamodb.scan(TableName="t")["Items"]) == 3
+    finally:
+        del Table.__deepcopy__  # type: ignore[attr-defined]

@@ -100,6 +100,7 @@ class SqsEventSourcePlayer:
         else:
             failures = (response or {}).get("batchItemFailures", []) if self.reports_item_failures else []
             failed = {f["itemIdentifier"] for f in failures}
+        succeeded = []
         for message in messages:
             if message["MessageId"] in failed:
                 # Lambda leaves it; it reappears when visibility expires. Play that out now.
@@ -108,8 +109,15 @@ class SqsEventSourcePlayer:
                 )
                 self.stats.retried += 1
             else:
-                self._sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
-                self.stats.deleted += 1
+                succeeded.append(message)
+        if succeeded:  # Lambda's poller deletes a batch's successes in one DeleteMessageBatch
+            response = self._sqs.delete_message_batch(
+                QueueUrl=self.queue_url,
+                Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(succeeded)],
+            )
+            if response.get("Failed"):
+                raise RuntimeError(f"DeleteMessageBatch failed: {response['Failed']}")
+            self.stats.deleted += len(succeeded)
         return len(messages)
 
     def drain(self, max_batches: int = 10_000) -> PollStats:

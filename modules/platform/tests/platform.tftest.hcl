@@ -32,6 +32,9 @@ mock_provider "aws" {
   mock_resource "aws_cloudwatch_log_group" {
     defaults = { arn = "arn:aws:logs:eu-west-1:111111111111:log-group:mock" }
   }
+  mock_resource "aws_api_gateway_rest_api" {
+    defaults = { id = "abc123", root_resource_id = "root00", execution_arn = "arn:aws:execute-api:eu-west-1:111111111111:abc123" }
+  }
 }
 
 variables {
@@ -128,4 +131,75 @@ run "rejects_negative_reserved_concurrency" {
     reserved_concurrency = { audit = -1 }
   }
   expect_failures = [var.reserved_concurrency]
+}
+
+run "voting_workload" {
+  command = apply
+
+  assert {
+    condition     = alltrue([for t in [aws_dynamodb_table.polls, aws_dynamodb_table.votes, aws_dynamodb_table.tallies] : t.server_side_encryption[0].enabled && t.server_side_encryption[0].kms_key_arn == aws_kms_key.platform.arn])
+    error_message = "Voting tables are encrypted with the platform CMK."
+  }
+  assert {
+    condition     = alltrue([for t in [aws_dynamodb_table.polls, aws_dynamodb_table.votes, aws_dynamodb_table.tallies] : t.point_in_time_recovery[0].enabled && t.deletion_protection_enabled])
+    error_message = "Voting tables keep PITR and deletion protection outside the sandbox."
+  }
+  assert {
+    condition     = aws_dynamodb_table.votes.hash_key == "pollId" && aws_dynamodb_table.votes.range_key == "userId" && aws_dynamodb_table.tallies.range_key == "choice"
+    error_message = "One vote per (poll, user); one tally per (poll, choice)."
+  }
+  assert {
+    condition     = module.voting_api.write_http_method == "POST" && module.voting_api.read_role_arn != null
+    error_message = "Votes are POSTed; results have their own read-only role."
+  }
+  assert {
+    condition     = module.voting_function.role_name == "swy-test-voting-role"
+    error_message = "The voting function has its own role."
+  }
+  assert {
+    condition     = module.voting_api.request_template != "" && strcontains(module.voting_api.request_template, "Name=pollId")
+    error_message = "The vote's poll id travels with the queued body."
+  }
+  assert {
+    condition     = module.voting_api.api_key_id != null && module.voting_api.usage_plan_id != null
+    error_message = "The voting API uses an API key and usage plan by default."
+  }
+  assert {
+    condition     = output.voting.function_arn == module.voting_function.function_arn && output.voting.dlq_url == module.voting_api.dlq_url && output.voting.tallies_table_name == aws_dynamodb_table.tallies.name
+    error_message = "The voting outputs expose the function, the DLQ and the tables."
+  }
+}
+
+run "voting_sandbox_can_be_destroyed" {
+  command = plan
+
+  variables {
+    environment     = "sandbox"
+    data_protection = { point_in_time_recovery = false, deletion_protection = false }
+  }
+
+  assert {
+    condition     = !aws_dynamodb_table.votes.deletion_protection_enabled && !aws_dynamodb_table.tallies.deletion_protection_enabled && !aws_dynamodb_table.polls.deletion_protection_enabled
+    error_message = "The sandbox can destroy the voting tables."
+  }
+}
+
+run "voting_rejects_concurrency_below_two" {
+  command = plan
+
+  variables {
+    voting = { maximum_concurrency = 1 }
+  }
+
+  expect_failures = [var.voting]
+}
+
+run "voting_rejects_unknown_access_control" {
+  command = plan
+
+  variables {
+    voting = { access_control = "open" }
+  }
+
+  expect_failures = [var.voting]
 }

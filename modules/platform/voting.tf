@@ -1,0 +1,169 @@
+# Time-limited voting: POST /polls/{pollId}/votes -> SQS (202 + request id) -> voting function
+# -> votes/tallies tables; GET /polls/{pollId}/results is answered by DynamoDB directly.
+# The pattern (API, queue, DLQ, mapping, alarms) is modules/queue-load-leveling.
+
+locals {
+  voting_name = "${var.name_prefix}-voting"
+}
+
+# One item per poll: its choices (string set) and closing time (epoch ms). Published by the
+# poll owner; the voting function only reads it.
+resource "aws_dynamodb_table" "polls" {
+  #checkov:skip=CKV_AWS_28:PITR follows var.data_protection (default on); a validation refuses turning it off outside the sandbox
+  name                        = "${var.name_prefix}-polls"
+  billing_mode                = "PAY_PER_REQUEST"
+  hash_key                    = "pollId"
+  deletion_protection_enabled = var.data_protection.deletion_protection
+
+  attribute {
+    name = "pollId"
+    type = "S"
+  }
+
+  point_in_time_recovery {
+    enabled = var.data_protection.point_in_time_recovery
+  }
+
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = aws_kms_key.platform.arn
+  }
+
+  tags = var.tags
+}
+
+# One item per (poll, user): the vote that currently counts (choice, submittedAtMs).
+resource "aws_dynamodb_table" "votes" {
+  #checkov:skip=CKV_AWS_28:PITR follows var.data_protection (default on); a validation refuses turning it off outside the sandbox
+  name                        = "${var.name_prefix}-votes"
+  billing_mode                = "PAY_PER_REQUEST"
+  hash_key                    = "pollId"
+  range_key                   = "userId"
+  deletion_protection_enabled = var.data_protection.deletion_protection
+
+  attribute {
+    name = "pollId"
+    type = "S"
+  }
+
+  attribute {
+    name = "userId"
+    type = "S"
+  }
+
+  point_in_time_recovery {
+    enabled = var.data_protection.point_in_time_recovery
+  }
+
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = aws_kms_key.platform.arn
+  }
+
+  tags = var.tags
+}
+
+# One item per (poll, choice): the count, changed only in the same transaction as the vote.
+resource "aws_dynamodb_table" "tallies" {
+  #checkov:skip=CKV_AWS_28:PITR follows var.data_protection (default on); a validation refuses turning it off outside the sandbox
+  name                        = "${var.name_prefix}-tallies"
+  billing_mode                = "PAY_PER_REQUEST"
+  hash_key                    = "pollId"
+  range_key                   = "choice"
+  deletion_protection_enabled = var.data_protection.deletion_protection
+
+  attribute {
+    name = "pollId"
+    type = "S"
+  }
+
+  attribute {
+    name = "choice"
+    type = "S"
+  }
+
+  point_in_time_recovery {
+    enabled = var.data_protection.point_in_time_recovery
+  }
+
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = aws_kms_key.platform.arn
+  }
+
+  tags = var.tags
+}
+
+module "voting_function" {
+  source = "../lambda-function"
+
+  name               = local.voting_name
+  description        = "Counts queued votes: one per (poll, user), latest submission wins, exact tallies"
+  handler            = "voting.handler.lambda_handler"
+  package_path       = "${var.artifacts_dir}/lambdas/voting.zip"
+  architecture       = var.lambda_defaults.architecture
+  memory_size        = var.lambda_defaults.memory_size
+  timeout            = var.lambda_defaults.timeout
+  log_retention_days = var.lambda_defaults.log_retention_days
+  kms_key_arn        = aws_kms_key.platform.arn
+  layer_arns         = [aws_lambda_layer_version.shared.arn]
+  environment_variables = {
+    POLLS_TABLE_NAME      = aws_dynamodb_table.polls.name
+    VOTES_TABLE_NAME      = aws_dynamodb_table.votes.name
+    TALLIES_TABLE_NAME    = aws_dynamodb_table.tallies.name
+    DEAD_LETTER_QUEUE_URL = module.voting_api.dlq_url
+  }
+  # Queue and DLQ permissions are granted by the queue-load-leveling module.
+  policy_statements = {
+    ReadPolls = {
+      actions   = ["dynamodb:GetItem"]
+      resources = [aws_dynamodb_table.polls.arn]
+    }
+    RecordVotes = {
+      # TransactWriteItems is authorised per contained action.
+      actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"]
+      resources = [aws_dynamodb_table.votes.arn]
+    }
+    CountVotes = {
+      actions   = ["dynamodb:UpdateItem"]
+      resources = [aws_dynamodb_table.tallies.arn]
+    }
+  }
+  tags = var.tags
+}
+
+module "voting_api" {
+  source = "../queue-load-leveling"
+
+  name = local.voting_name
+  write_route = {
+    path   = "polls/{pollId}/votes"
+    schema = file("${path.module}/../../lambdas/voting/vote.schema.json")
+  }
+  # Results come straight from the tallies table: one Query, no function to cold-start.
+  read_route = {
+    path      = "polls/{pollId}/results"
+    table_arn = aws_dynamodb_table.tallies.arn
+    action    = "Query"
+    request_template = jsonencode({
+      TableName                 = aws_dynamodb_table.tallies.name
+      KeyConditionExpression    = "pollId = :pollId"
+      ExpressionAttributeValues = { ":pollId" = { S = "$util.escapeJavaScript($input.params().path.get('pollId'))" } }
+      ConsistentRead            = true
+    })
+    response_template = join("\n", [
+      "#set($items = $input.path('$.Items'))",
+      "{\"pollId\":\"$util.escapeJavaScript($input.params().path.get('pollId'))\",\"tallies\":{#foreach($item in $items)\"$util.escapeJavaScript($item.choice.S)\":$item.votes.N#if($foreach.hasNext),#end#end}}",
+    ])
+  }
+  access_control      = var.voting.access_control
+  throttling          = var.voting.throttling
+  consumer            = { function_arn = module.voting_function.function_arn, role_name = module.voting_function.role_name, timeout = var.lambda_defaults.timeout }
+  batch_size          = var.voting.batch_size
+  maximum_concurrency = var.voting.maximum_concurrency
+  max_receive_count   = var.voting.max_receive_count
+  log_kms_key_arn     = aws_kms_key.platform.arn
+  log_retention_days  = var.lambda_defaults.log_retention_days
+  alarm_actions       = var.alarm_actions
+  tags                = var.tags
+}

@@ -1,0 +1,453 @@
+# The REST API: a validated write route integrated directly with SQS (202 + request id) and,
+# optionally, a read route answered directly by DynamoDB. No Lambda sits in either path.
+
+locals {
+  routes = merge(
+    { write = var.write_route.path },
+    var.read_route == null ? {} : { read = var.read_route.path },
+  )
+  # Every prefix of every route, keyed by path: "polls", "polls/{pollId}", "polls/{pollId}/votes".
+  prefixes = distinct(flatten([
+    for path in values(local.routes) : [
+      for depth in range(1, length(split("/", path)) + 1) : join("/", slice(split("/", path), 0, depth))
+    ]
+  ]))
+  prefixes_by_depth = {
+    for depth in [1, 2, 3, 4] : depth => {
+      for prefix in local.prefixes : prefix => {
+        parent    = depth == 1 ? "" : join("/", slice(split("/", prefix), 0, depth - 1))
+        path_part = element(split("/", prefix), depth - 1)
+      } if length(split("/", prefix)) == depth
+    }
+  }
+  resource_ids = merge(
+    { for path, r in aws_api_gateway_resource.depth1 : path => r.id },
+    { for path, r in aws_api_gateway_resource.depth2 : path => r.id },
+    { for path, r in aws_api_gateway_resource.depth3 : path => r.id },
+    { for path, r in aws_api_gateway_resource.depth4 : path => r.id },
+  )
+
+  write_path_params = [for segment in split("/", var.write_route.path) : trim(segment, "{}") if startswith(segment, "{")]
+  read_path_params  = var.read_route == null ? [] : [for segment in split("/", var.read_route.path) : trim(segment, "{}") if startswith(segment, "{")]
+
+  # SendMessage as form parameters (API Gateway POSTs them to the SQS query API). The body goes
+  # unchanged; what API Gateway knows about the request goes beside it as message attributes:
+  # its request id, its receive time (epoch ms, the server's clock, not the caller's) and each
+  # path parameter. One line: a line break would become part of a parameter value.
+  default_request_template = join("", concat(
+    [
+      "Action=SendMessage",
+      "&MessageBody=$util.urlEncode($input.body)",
+      "&MessageAttribute.1.Name=requestId&MessageAttribute.1.Value.DataType=String&MessageAttribute.1.Value.StringValue=$util.urlEncode($context.requestId)",
+      "&MessageAttribute.2.Name=receivedAtEpochMs&MessageAttribute.2.Value.DataType=Number&MessageAttribute.2.Value.StringValue=$context.requestTimeEpoch",
+    ],
+    [
+      for i, param in local.write_path_params :
+      "&MessageAttribute.${i + 3}.Name=${param}&MessageAttribute.${i + 3}.Value.DataType=String&MessageAttribute.${i + 3}.Value.StringValue=$util.urlEncode($input.params().path.get('${param}'))"
+    ],
+  ))
+  request_template  = coalesce(var.request_template, local.default_request_template)
+  accepted_template = "{\"requestId\":\"$context.requestId\"}"
+  failed_template   = "{\"message\":\"the request could not be queued, retry later\",\"requestId\":\"$context.requestId\"}"
+  invalid_template  = "{\"message\":\"$context.error.validationErrorString\",\"requestId\":\"$context.requestId\"}"
+
+  queue_uri = "arn:${local.partition}:apigateway:${local.region}:sqs:path/${local.account_id}/${aws_sqs_queue.this.name}"
+  read_uri  = var.read_route == null ? null : "arn:${local.partition}:apigateway:${local.region}:dynamodb:action/${var.read_route.action}"
+
+  authorization    = var.access_control == "iam" ? "AWS_IAM" : "NONE"
+  api_key_required = var.access_control == "api_key"
+}
+
+resource "aws_api_gateway_rest_api" "this" {
+  name        = var.name
+  description = "${var.name}: accepts writes into SQS (202), consumed at a bounded concurrency"
+
+  endpoint_configuration {
+    types = ["REGIONAL"]
+  }
+
+  tags = var.tags
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_api_gateway_resource" "depth1" {
+  for_each    = local.prefixes_by_depth[1]
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  parent_id   = aws_api_gateway_rest_api.this.root_resource_id
+  path_part   = each.value.path_part
+}
+
+resource "aws_api_gateway_resource" "depth2" {
+  for_each    = local.prefixes_by_depth[2]
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  parent_id   = aws_api_gateway_resource.depth1[each.value.parent].id
+  path_part   = each.value.path_part
+}
+
+resource "aws_api_gateway_resource" "depth3" {
+  for_each    = local.prefixes_by_depth[3]
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  parent_id   = aws_api_gateway_resource.depth2[each.value.parent].id
+  path_part   = each.value.path_part
+}
+
+resource "aws_api_gateway_resource" "depth4" {
+  for_each    = local.prefixes_by_depth[4]
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  parent_id   = aws_api_gateway_resource.depth3[each.value.parent].id
+  path_part   = each.value.path_part
+}
+
+resource "aws_api_gateway_request_validator" "this" {
+  rest_api_id                 = aws_api_gateway_rest_api.this.id
+  name                        = "body-and-parameters"
+  validate_request_body       = true
+  validate_request_parameters = true
+}
+
+resource "aws_api_gateway_model" "write" {
+  rest_api_id  = aws_api_gateway_rest_api.this.id
+  name         = "WriteRequest"
+  description  = "What ${var.write_route.http_method} /${var.write_route.path} accepts; anything else is a 400 and never queued."
+  content_type = "application/json"
+  schema       = var.write_route.schema
+}
+
+# A 400 says why the body was refused (API Gateway's validation message) and carries the request id.
+resource "aws_api_gateway_gateway_response" "bad_request_body" {
+  rest_api_id   = aws_api_gateway_rest_api.this.id
+  response_type = "BAD_REQUEST_BODY"
+  status_code   = "400"
+  response_templates = {
+    "application/json" = local.invalid_template
+  }
+}
+
+resource "aws_api_gateway_method" "write" {
+  rest_api_id          = aws_api_gateway_rest_api.this.id
+  resource_id          = local.resource_ids[var.write_route.path]
+  http_method          = var.write_route.http_method
+  authorization        = local.authorization
+  api_key_required     = local.api_key_required
+  request_validator_id = aws_api_gateway_request_validator.this.id
+  request_models       = { "application/json" = aws_api_gateway_model.write.name }
+  request_parameters   = { for param in local.write_path_params : "method.request.path.${param}" => true }
+}
+
+resource "aws_api_gateway_integration" "write" {
+  rest_api_id             = aws_api_gateway_rest_api.this.id
+  resource_id             = aws_api_gateway_method.write.resource_id
+  http_method             = aws_api_gateway_method.write.http_method
+  type                    = "AWS"
+  integration_http_method = "POST"
+  uri                     = local.queue_uri
+  credentials             = aws_iam_role.integration.arn
+  # Only application/json reaches SQS (through the template); other content types get 415.
+  passthrough_behavior = "NEVER"
+  request_parameters = {
+    "integration.request.header.Content-Type" = "'application/x-www-form-urlencoded'"
+  }
+  request_templates = {
+    "application/json" = local.request_template
+  }
+}
+
+resource "aws_api_gateway_method_response" "write_accepted" {
+  rest_api_id     = aws_api_gateway_rest_api.this.id
+  resource_id     = aws_api_gateway_method.write.resource_id
+  http_method     = aws_api_gateway_method.write.http_method
+  status_code     = "202"
+  response_models = { "application/json" = "Empty" }
+}
+
+resource "aws_api_gateway_method_response" "write_failed" {
+  rest_api_id     = aws_api_gateway_rest_api.this.id
+  resource_id     = aws_api_gateway_method.write.resource_id
+  http_method     = aws_api_gateway_method.write.http_method
+  status_code     = "500"
+  response_models = { "application/json" = "Error" }
+}
+
+resource "aws_api_gateway_integration_response" "write_accepted" {
+  rest_api_id        = aws_api_gateway_rest_api.this.id
+  resource_id        = aws_api_gateway_integration.write.resource_id
+  http_method        = aws_api_gateway_integration.write.http_method
+  status_code        = aws_api_gateway_method_response.write_accepted.status_code
+  response_templates = { "application/json" = local.accepted_template }
+}
+
+resource "aws_api_gateway_integration_response" "write_failed" {
+  rest_api_id        = aws_api_gateway_rest_api.this.id
+  resource_id        = aws_api_gateway_integration.write.resource_id
+  http_method        = aws_api_gateway_integration.write.http_method
+  status_code        = aws_api_gateway_method_response.write_failed.status_code
+  selection_pattern  = "[45]\\d{2}"
+  response_templates = { "application/json" = local.failed_template }
+}
+
+resource "aws_api_gateway_method" "read" {
+  count              = var.read_route == null ? 0 : 1
+  rest_api_id        = aws_api_gateway_rest_api.this.id
+  resource_id        = local.resource_ids[var.read_route.path]
+  http_method        = "GET"
+  authorization      = local.authorization
+  api_key_required   = local.api_key_required
+  request_parameters = { for param in local.read_path_params : "method.request.path.${param}" => true }
+  # Path parameters are checked too: a read never reaches DynamoDB without them.
+  request_validator_id = aws_api_gateway_request_validator.this.id
+}
+
+resource "aws_api_gateway_integration" "read" {
+  count                   = var.read_route == null ? 0 : 1
+  rest_api_id             = aws_api_gateway_rest_api.this.id
+  resource_id             = aws_api_gateway_method.read[0].resource_id
+  http_method             = aws_api_gateway_method.read[0].http_method
+  type                    = "AWS"
+  integration_http_method = "POST"
+  uri                     = local.read_uri
+  credentials             = aws_iam_role.read[0].arn
+  passthrough_behavior    = "NEVER"
+  request_templates = {
+    "application/json" = var.read_route.request_template
+  }
+}
+
+resource "aws_api_gateway_method_response" "read_ok" {
+  count           = var.read_route == null ? 0 : 1
+  rest_api_id     = aws_api_gateway_rest_api.this.id
+  resource_id     = aws_api_gateway_method.read[0].resource_id
+  http_method     = aws_api_gateway_method.read[0].http_method
+  status_code     = "200"
+  response_models = { "application/json" = "Empty" }
+}
+
+resource "aws_api_gateway_integration_response" "read_ok" {
+  count              = var.read_route == null ? 0 : 1
+  rest_api_id        = aws_api_gateway_rest_api.this.id
+  resource_id        = aws_api_gateway_integration.read[0].resource_id
+  http_method        = aws_api_gateway_integration.read[0].http_method
+  status_code        = aws_api_gateway_method_response.read_ok[0].status_code
+  response_templates = { "application/json" = var.read_route.response_template }
+}
+
+# Redeploy when what the API does changes. The hash covers the inputs (templates, URIs, ids),
+# not whole resource objects, whose refreshed attributes differ and would redeploy every plan.
+resource "aws_api_gateway_deployment" "this" {
+  rest_api_id = aws_api_gateway_rest_api.this.id
+
+  triggers = {
+    redeployment = sha1(jsonencode([
+      var.write_route,
+      var.read_route,
+      var.access_control,
+      local.request_template,
+      local.accepted_template,
+      local.failed_template,
+      local.invalid_template,
+      local.queue_uri,
+      local.read_uri,
+      local.resource_ids,
+      aws_api_gateway_method.write.id,
+      aws_api_gateway_integration.write.id,
+      aws_api_gateway_model.write.id,
+      aws_api_gateway_request_validator.this.id,
+      aws_iam_role.integration.arn,
+      [for m in aws_api_gateway_method.read : m.id],
+      [for r in aws_iam_role.read : r.arn],
+    ]))
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+
+  depends_on = [
+    aws_api_gateway_integration.write,
+    aws_api_gateway_integration_response.write_accepted,
+    aws_api_gateway_integration_response.write_failed,
+    aws_api_gateway_integration.read,
+    aws_api_gateway_integration_response.read_ok,
+    aws_api_gateway_gateway_response.bad_request_body,
+  ]
+}
+
+# Needs the account-level CloudWatch role (aws_api_gateway_account) in real AWS: that is the
+# account baseline's job, not this module's (one per account and region).
+resource "aws_cloudwatch_log_group" "access" {
+  #checkov:skip=CKV_AWS_338:retention is set per environment (prod keeps 365 days or more); a year of access logs in dev/sandbox is cost without value
+  name              = "/aws/apigateway/${var.name}/access"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.log_kms_key_arn
+  tags              = var.tags
+}
+
+# Created here, before API Gateway would create it without retention or encryption.
+resource "aws_cloudwatch_log_group" "execution" {
+  #checkov:skip=CKV_AWS_338:retention is set per environment (prod keeps 365 days or more); a year of error logs in dev/sandbox is cost without value
+  name              = "API-Gateway-Execution-Logs_${aws_api_gateway_rest_api.this.id}/${var.stage_name}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.log_kms_key_arn
+  tags              = var.tags
+}
+
+resource "aws_api_gateway_stage" "this" {
+  #checkov:skip=CKV_AWS_120:responses are per-request acknowledgements and live tallies; a cache would serve stale results
+  #checkov:skip=CKV2_AWS_29:WAF is attached per environment by the edge/baseline stack (a web ACL per account, not per API); stage throttling and the usage plan bound load here
+  #checkov:skip=CKV2_AWS_51:callers are authenticated with an API key or SigV4; mutual TLS needs a custom domain, which belongs to the edge stack
+  rest_api_id          = aws_api_gateway_rest_api.this.id
+  deployment_id        = aws_api_gateway_deployment.this.id
+  stage_name           = var.stage_name
+  xray_tracing_enabled = true
+
+  access_log_settings {
+    destination_arn = aws_cloudwatch_log_group.access.arn
+    format = jsonencode({
+      requestId         = "$context.requestId"
+      requestTimeEpoch  = "$context.requestTimeEpoch"
+      httpMethod        = "$context.httpMethod"
+      resourcePath      = "$context.resourcePath"
+      status            = "$context.status"
+      responseLength    = "$context.responseLength"
+      sourceIp          = "$context.identity.sourceIp"
+      apiKeyId          = "$context.identity.apiKeyId"
+      caller            = "$context.identity.caller"
+      integrationStatus = "$context.integration.status"
+      integrationError  = "$context.integration.error"
+      validationError   = "$context.error.validationErrorString"
+    })
+  }
+
+  tags = var.tags
+
+  depends_on = [aws_cloudwatch_log_group.execution]
+}
+
+resource "aws_api_gateway_method_settings" "all" {
+  #checkov:skip=CKV_AWS_225:caching is off on purpose: acknowledgements are per request and tallies must be live
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  stage_name  = aws_api_gateway_stage.this.stage_name
+  method_path = "*/*"
+
+  settings {
+    throttling_rate_limit  = var.throttling.rate_limit
+    throttling_burst_limit = var.throttling.burst_limit
+    metrics_enabled        = true
+    logging_level          = "ERROR"
+    data_trace_enabled     = false # request bodies (votes, user ids) stay out of the logs
+    caching_enabled        = false
+    cache_data_encrypted   = true
+  }
+}
+
+resource "aws_api_gateway_usage_plan" "this" {
+  count       = var.access_control == "api_key" ? 1 : 0
+  name        = var.name
+  description = "Callers of ${var.name}: throttled per key"
+
+  api_stages {
+    api_id = aws_api_gateway_rest_api.this.id
+    stage  = aws_api_gateway_stage.this.stage_name
+  }
+
+  throttle_settings {
+    rate_limit  = var.throttling.rate_limit
+    burst_limit = var.throttling.burst_limit
+  }
+
+  dynamic "quota_settings" {
+    for_each = var.usage_plan_quota == null ? [] : [var.usage_plan_quota]
+    content {
+      limit  = quota_settings.value
+      period = "DAY"
+    }
+  }
+
+  tags = var.tags
+}
+
+resource "aws_api_gateway_api_key" "this" {
+  count       = var.access_control == "api_key" ? 1 : 0
+  name        = var.name
+  description = "Key for ${var.name}; rotate by replacing this resource (terraform apply -replace)."
+  enabled     = true
+  tags        = var.tags
+}
+
+resource "aws_api_gateway_usage_plan_key" "this" {
+  count         = var.access_control == "api_key" ? 1 : 0
+  key_id        = aws_api_gateway_api_key.this[0].id
+  key_type      = "API_KEY"
+  usage_plan_id = aws_api_gateway_usage_plan.this[0].id
+}
+
+# --- the integration roles: each may do exactly one thing ------------------------------------
+
+data "aws_iam_policy_document" "apigateway_assume" {
+  statement {
+    sid     = "ApiGatewayAssumesThisRole"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["apigateway.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "integration" {
+  name               = "${var.name}-apigw-sqs"
+  description        = "API Gateway sends accepted requests to ${var.name}, and nothing else"
+  assume_role_policy = data.aws_iam_policy_document.apigateway_assume.json
+  tags               = var.tags
+}
+
+data "aws_iam_policy_document" "integration" {
+  statement {
+    sid       = "SendToQueue"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.this.arn]
+  }
+
+  dynamic "statement" {
+    for_each = var.kms_master_key_id == null ? [] : [var.kms_master_key_id]
+    content {
+      sid       = "EncryptForQueue"
+      actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+      resources = [statement.value]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "integration" {
+  name   = "${var.name}-send"
+  role   = aws_iam_role.integration.id
+  policy = data.aws_iam_policy_document.integration.json
+}
+
+resource "aws_iam_role" "read" {
+  count              = var.read_route == null ? 0 : 1
+  name               = "${var.name}-apigw-read"
+  description        = "API Gateway answers ${var.read_route.path} from DynamoDB, read-only"
+  assume_role_policy = data.aws_iam_policy_document.apigateway_assume.json
+  tags               = var.tags
+}
+
+data "aws_iam_policy_document" "read" {
+  count = var.read_route == null ? 0 : 1
+
+  statement {
+    sid       = "ReadModel"
+    actions   = ["dynamodb:${var.read_route.action}"]
+    resources = [var.read_route.table_arn]
+  }
+}
+
+resource "aws_iam_role_policy" "read" {
+  count  = var.read_route == null ? 0 : 1
+  name   = "${var.name}-read"
+  role   = aws_iam_role.read[0].id
+  policy = data.aws_iam_policy_document.read[0].json
+}

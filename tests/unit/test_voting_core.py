@@ -1,0 +1,129 @@
+"""Voting rules, pure: parsing, admissibility, last-submission-wins, tally changes, schema parity."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import fastjsonschema
+import pytest
+
+from voting import core
+
+SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "lambdas" / "voting" / "vote.schema.json").read_text())
+ATTRS = {"pollId": "p1", "requestId": "req-1", "receivedAtEpochMs": "1795000000000"}
+POLL = core.Poll("p1", frozenset({"red", "blue"}), closes_at_ms=1795000000000 + 60_000)
+
+
+def body(**overrides: object) -> str:
+    return json.dumps({"userId": "u1", "choice": "red", "submittedAt": "2026-11-23T10:00:00.000Z", **overrides})
+
+
+def vote(choice: str = "red", at: int = 1000, received: int = 1795000000000) -> core.Vote:
+    return core.Vote("p1", "u1", choice, at, "req", received)
+
+
+def test_a_valid_message_becomes_a_vote() -> None:
+    parsed = core.parse_vote(body(), ATTRS)
+    assert parsed == core.Vote("p1", "u1", "red", 1795428000000, "req-1", 1795000000000)
+
+
+@pytest.mark.parametrize(
+    ("raw", "attributes", "reason"),
+    [
+        ("{not json", ATTRS, "body is not JSON"),
+        ("[1]", ATTRS, "body must be a JSON object"),
+        (json.dumps({"userId": "u1"}), ATTRS, "body lacks choice, submittedAt"),
+        (body(extra=1), ATTRS, "unexpected field(s) extra"),
+        (body(userId="has space"), ATTRS, "userId must be"),
+        (body(choice=""), ATTRS, "choice must be"),
+        (body(submittedAt="yesterday"), ATTRS, "submittedAt must be ISO 8601"),
+        (body(submittedAt="2026-02-30T10:00:00Z"), ATTRS, "not a real date"),
+        (body(), {"requestId": "r", "receivedAtEpochMs": "1"}, "pollId missing"),
+        (body(), {**ATTRS, "receivedAtEpochMs": "soon"}, "receivedAtEpochMs is not a number"),
+    ],
+)
+def test_malformed_messages_say_why(raw: str, attributes: dict[str, str], reason: str) -> None:
+    with pytest.raises(core.MalformedVote) as caught:
+        core.parse_vote(raw, attributes)
+    assert reason in caught.value.reason
+
+
+@pytest.mark.parametrize(
+    "candidate",
+    [
+        {"userId": "u1", "choice": "red", "submittedAt": "2026-11-23T10:00:00Z"},
+        {"userId": "u1", "choice": "red", "submittedAt": "2026-11-23T10:00:00.123456+01:00"},
+        {"userId": "u1", "choice": "red"},
+        {"userId": "", "choice": "red", "submittedAt": "2026-11-23T10:00:00Z"},
+        {"userId": "u 1", "choice": "red", "submittedAt": "2026-11-23T10:00:00Z"},
+        {"userId": "u1", "choice": "red", "submittedAt": "2026-11-23 10:00:00"},
+        {"userId": "u1", "choice": "red", "submittedAt": "2026-11-23T10:00:00Z", "more": 1},
+        {"userId": "u1", "choice": 7, "submittedAt": "2026-11-23T10:00:00Z"},
+        {"userId": "u1", "choice": "x" * 65, "submittedAt": "2026-11-23T10:00:00Z"},
+    ],
+)
+def test_consumer_checks_agree_with_the_api_model(candidate: dict[str, object]) -> None:
+    """What API Gateway's model admits, the consumer parses (impossible dates aside), and vice versa."""
+    validate = fastjsonschema.compile(SCHEMA)
+    try:
+        validate(candidate)
+        schema_ok = True
+    except fastjsonschema.JsonSchemaValueException:
+        schema_ok = False
+    try:
+        core.parse_vote(json.dumps(candidate), ATTRS)
+        consumer_ok = True
+    except core.MalformedVote:
+        consumer_ok = False
+    assert schema_ok == consumer_ok
+
+
+def test_rejections_have_reasons() -> None:
+    assert core.rejection(vote(), None) is core.Rejection.UNKNOWN_POLL
+    assert core.rejection(vote(choice="green"), POLL) is core.Rejection.UNKNOWN_CHOICE
+    assert core.rejection(vote(received=POLL.closes_at_ms), POLL) is core.Rejection.POLL_CLOSED
+    assert core.rejection(vote(received=POLL.closes_at_ms - 1), POLL) is None
+
+
+def test_first_vote_counts_once() -> None:
+    decision = core.decide(vote(), None)
+    assert decision.outcome is core.Outcome.RECORDED and decision.tally_changes == {"red": 1}
+
+
+def test_later_submission_moves_the_vote() -> None:
+    decision = core.decide(vote("blue", at=2000), core.StoredVote("red", 1000))
+    assert decision.outcome is core.Outcome.REPLACED and decision.tally_changes == {"red": -1, "blue": 1}
+
+
+def test_later_submission_of_the_same_choice_changes_no_tally() -> None:
+    decision = core.decide(vote("red", at=2000), core.StoredVote("red", 1000))
+    assert decision.outcome is core.Outcome.REPLACED and decision.tally_changes == {}
+
+
+def test_earlier_submission_arriving_late_is_ignored() -> None:
+    decision = core.decide(vote("blue", at=500), core.StoredVote("red", 1000))
+    assert decision.outcome is core.Outcome.SUPERSEDED and not decision.writes
+
+
+def test_redelivery_is_a_duplicate() -> None:
+    decision = core.decide(vote("red", at=1000), core.StoredVote("red", 1000))
+    assert decision.outcome is core.Outcome.DUPLICATE and decision.tally_changes == {}
+
+
+def test_same_millisecond_tie_is_broken_by_choice_in_any_order() -> None:
+    a, b = vote("blue", at=1000), vote("red", at=1000)
+    assert core.decide(b, core.StoredVote("blue", 1000)).outcome is core.Outcome.REPLACED
+    assert core.decide(a, core.StoredVote("red", 1000)).outcome is core.Outcome.SUPERSEDED
+
+
+def test_several_votes_of_one_voter_in_a_batch_are_decided_together() -> None:
+    first, later, redelivered = vote("red", at=1000), vote("blue", at=2000), vote("blue", at=2000)
+    latest, decisions = core.decide_all([first, later, redelivered], None)
+    assert latest == 1
+    assert [d.outcome for d in decisions] == [core.Outcome.SUPERSEDED, core.Outcome.RECORDED, core.Outcome.DUPLICATE]
+    assert decisions[latest].tally_changes == {"blue": 1}
+    # against a stored vote that is later than all of them, nothing is written
+    latest, decisions = core.decide_all([first, later], core.StoredVote("red", 3000))
+    assert not any(d.writes for d in decisions)
+    assert [d.outcome for d in decisions] == [core.Outcome.SUPERSEDED, core.Outcome.SUPERSEDED]
