@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from checkov.common.models.enums import CheckCategories, CheckResult
-
 import swy_graph as g
+from checkov.common.models.enums import CheckCategories, CheckResult
 from swy_base import SwitchyardCheck
 
 

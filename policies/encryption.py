@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from checkov.common.models.enums import CheckCategories, CheckResult
-
 import swy_graph as g
+from checkov.common.models.enums import CheckCategories, CheckResult
 from swy_base import SwitchyardCheck
 
 AWS_MANAGED = ("alias/aws/sqs", "alias/aws/sns")
@@ -28,7 +27,11 @@ class TopicsAndQueuesEncrypted(SwitchyardCheck):
             return CheckResult.PASSED
         if self.entity_type == "aws_sqs_queue" and g.first(conf.get("sqs_managed_sse_enabled")) is True:
             return CheckResult.PASSED
-        wanted = "kms_master_key_id" if self.entity_type == "aws_sns_topic" else "kms_master_key_id or sqs_managed_sse_enabled = true"
+        wanted = (
+            "kms_master_key_id"
+            if self.entity_type == "aws_sns_topic"
+            else "kms_master_key_id or sqs_managed_sse_enabled = true"
+        )
         return self.fail(f"not encrypted: set {wanted}")
 
     def get_evaluated_keys(self) -> list[str]:

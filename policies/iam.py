@@ -14,15 +14,16 @@ import json
 import re
 from typing import Any
 
+import swy_graph as g
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.data.base_check import BaseDataCheck
-
-import swy_graph as g
 from swy_base import GUIDELINE, SwitchyardCheck
 
 ID = "CKV2_SWY_7"
-NAME = "IAM statements allow no \"*\" action and no \"*\" resource for write actions"
-READ_ONLY = re.compile(r"^[a-z0-9-]+:(Get|List|Describe|Head|Query|Scan|BatchGet|Search|Lookup|Receive|Select|View)", re.I)
+NAME = 'IAM statements allow no "*" action and no "*" resource for write actions'
+READ_ONLY = re.compile(
+    r"^[a-z0-9-]+:(Get|List|Describe|Head|Query|Scan|BatchGet|Search|Lookup|Receive|Select|View)", re.I
+)
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -47,7 +48,7 @@ def statement_problems(effect: Any, actions: list[Any], resources: list[Any], re
     if not resource_based and "*" in resources:
         writes = [a for a in actions if not READ_ONLY.match(a)]
         if writes:
-            problems.append(f"allows write action(s) {sorted(set(writes))[:5]} on resource \"*\"")
+            problems.append(f'allows write action(s) {sorted(set(writes))[:5]} on resource "*"')
     return problems
 
 
@@ -97,7 +98,10 @@ class IamPolicyResourceNoWildcards(SwitchyardCheck):
 class IamPolicyDocumentNoWildcards(BaseDataCheck):
     def __init__(self) -> None:
         super().__init__(
-            name=NAME, id=ID, categories=(CheckCategories.IAM,), supported_data=("aws_iam_policy_document",),
+            name=NAME,
+            id=ID,
+            categories=(CheckCategories.IAM,),
+            supported_data=("aws_iam_policy_document",),
             guideline=GUIDELINE,
         )
 

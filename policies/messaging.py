@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from checkov.common.models.enums import CheckCategories, CheckResult
-
 import swy_graph as g
+from checkov.common.models.enums import CheckCategories, CheckResult
 from swy_base import SwitchyardCheck
 
-STREAM_SOURCE = re.compile(r"arn:aws[a-z-]*:(dynamodb|kinesis|kafka|mq):|aws_(dynamodb_table|kinesis_stream|msk_cluster)")
+STREAM_SOURCE = re.compile(
+    r"arn:aws[a-z-]*:(dynamodb|kinesis|kafka|mq):|aws_(dynamodb_table|kinesis_stream|msk_cluster)"
+)
 
 
 def _is_sqs_mapping(conf: dict[str, Any]) -> bool:
@@ -26,7 +27,7 @@ class SqsMappingReportsBatchItemFailures(SwitchyardCheck):
     def __init__(self) -> None:
         super().__init__(
             "CKV2_SWY_1",
-            "SQS event source mappings report batch item failures (function_response_types = [\"ReportBatchItemFailures\"])",
+            "SQS event source mappings report batch item failures (ReportBatchItemFailures)",
             ["aws_lambda_event_source_mapping"],
             CheckCategories.GENERAL_SECURITY,
         )
@@ -37,7 +38,9 @@ class SqsMappingReportsBatchItemFailures(SwitchyardCheck):
         types = conf.get("function_response_types") or [[]]
         types = types[0] if isinstance(types[0], list) else types
         if "ReportBatchItemFailures" not in types:
-            return self.fail("function_response_types lacks ReportBatchItemFailures: one bad message retries the whole batch")
+            return self.fail(
+                "function_response_types lacks ReportBatchItemFailures: one bad message retries the whole batch"
+            )
         return CheckResult.PASSED
 
     def get_evaluated_keys(self) -> list[str]:
@@ -58,7 +61,9 @@ class FifoMappingBatchSize(SwitchyardCheck):
             return CheckResult.PASSED
         arn = str(g.first(conf.get("event_source_arn")) or "")
         scope, me = self.scope(conf)
-        fifo = arn.endswith(".fifo") or any(g.queue_is_fifo(scope, q) for q in (me.refs("event_source_arn") if me else ()))
+        fifo = arn.endswith(".fifo") or any(
+            g.queue_is_fifo(scope, q) for q in (me.refs("event_source_arn") if me else ())
+        )
         batch_size = g.first(conf.get("batch_size"))
         if fifo and isinstance(batch_size, int | float) and batch_size > 10:
             return self.fail(f"batch_size {batch_size} on a FIFO queue: FIFO mappings accept at most 10")
@@ -84,7 +89,9 @@ class QueueHasRedrivePolicy(SwitchyardCheck):
             return CheckResult.PASSED
         if g.is_dlq(scope, key, conf):
             return CheckResult.PASSED
-        return self.fail("no redrive_policy and nothing dead-letters into it: poison messages loop until retention ends")
+        return self.fail(
+            "no redrive_policy and nothing dead-letters into it: poison messages loop until retention ends"
+        )
 
     def get_evaluated_keys(self) -> list[str]:
         return ["redrive_policy", "name"]
@@ -106,7 +113,9 @@ class DeadLetterQueueHasDepthAlarm(SwitchyardCheck):
             return CheckResult.PASSED
         if g.depth_alarms(scope, key):
             return CheckResult.PASSED
-        return self.fail("dead-letter queue without an aws_cloudwatch_metric_alarm on its QueueName: failures pile up unseen")
+        return self.fail(
+            "dead-letter queue without an aws_cloudwatch_metric_alarm on its QueueName: failures pile up unseen"
+        )
 
 
 class EventTargetHasDeadLetterQueue(SwitchyardCheck):

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from checkov.common.models.enums import CheckCategories, CheckResult
-
 import swy_graph as g
+from checkov.common.models.enums import CheckCategories, CheckResult
 from swy_base import SwitchyardCheck
 
 
@@ -37,7 +36,7 @@ class LambdaActiveTracing(SwitchyardCheck):
     def __init__(self) -> None:
         super().__init__(
             "CKV2_SWY_9",
-            "Every Lambda function has tracing_config.mode = \"Active\"",
+            'Every Lambda function has tracing_config.mode = "Active"',
             ["aws_lambda_function"],
             CheckCategories.LOGGING,
         )
@@ -46,7 +45,7 @@ class LambdaActiveTracing(SwitchyardCheck):
         tracing = g.first(conf.get("tracing_config"))
         if isinstance(tracing, dict) and g.first(tracing.get("mode")) == "Active":
             return CheckResult.PASSED
-        return self.fail("tracing_config.mode is not \"Active\"")
+        return self.fail('tracing_config.mode is not "Active"')
 
     def get_evaluated_keys(self) -> list[str]:
         return ["tracing_config/[0]/mode"]

@@ -7,7 +7,6 @@ from typing import Any
 
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
-
 from swy_graph import Resource, Scope, scope_of
 
 GUIDELINE = "policies/README.md in the Switchyard repository"

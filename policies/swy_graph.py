@@ -24,7 +24,9 @@ from pathlib import Path
 from typing import Any
 
 REFERENCE = re.compile(r"(?<![\w.])(aws_[a-z0-9_]+)\.([A-Za-z0-9_-]+)")
-ADDRESS = re.compile(r"^(?P<module>(?:module\.[^.\[]+(?:\[[^\]]*\])?\.)*)(?P<type>[a-z0-9_]+)\.(?P<name>[A-Za-z0-9_-]+)")
+ADDRESS = re.compile(
+    r"^(?P<module>(?:module\.[^.\[]+(?:\[[^\]]*\])?\.)*)(?P<type>[a-z0-9_]+)\.(?P<name>[A-Za-z0-9_-]+)"
+)
 
 
 @dataclass
@@ -134,7 +136,9 @@ def _plan_values(module: dict[str, Any], out: dict[str, dict[str, Any]]) -> None
         _plan_values(child, out)
 
 
-def _plan_config(module: dict[str, Any], prefix: str, values: dict[str, dict[str, Any]], scopes: dict[str, Scope]) -> None:
+def _plan_config(
+    module: dict[str, Any], prefix: str, values: dict[str, dict[str, Any]], scopes: dict[str, Scope]
+) -> None:
     scope = scopes.setdefault(prefix, {})
     for item in module.get("resources", []):
         if item.get("mode", "managed") != "managed":
@@ -158,7 +162,7 @@ def plan_scopes(plan_file: str) -> dict[str, Scope]:
 
 
 def _split_address(address: str) -> tuple[str, str, str]:
-    """"module.a["x"].module.b.aws_sqs_queue.q[0]" -> ("module.a.module.b.", "aws_sqs_queue", "q")."""
+    """ "module.a["x"].module.b.aws_sqs_queue.q[0]" -> ("module.a.module.b.", "aws_sqs_queue", "q")."""
     match = ADDRESS.match(address)
     if not match:
         return "", "", ""
@@ -198,10 +202,7 @@ def scope_of(entity_path: str, address: str) -> tuple[Scope, Resource | None]:
     path = _resolve(scanned_file)
     if path is None:
         return {}, None
-    if path.suffix == ".json":
-        scope = plan_scopes(str(path)).get(module, {})
-    else:
-        scope = source_scope(str(path.parent))
+    scope = plan_scopes(str(path)).get(module, {}) if path.suffix == ".json" else source_scope(str(path.parent))
     return scope, scope.get(f"{rtype}.{name}")
 
 
@@ -260,21 +261,26 @@ def depth_alarms(scope: Scope, queue_key: str) -> list[str]:
     ]
 
 
+def _delivery_refs(resource: Resource) -> set[str]:
+    """What an SNS subscription or EventBridge target delivers to."""
+    if resource.type == "aws_sns_topic_subscription":
+        return resource.refs("endpoint")
+    if resource.type == "aws_cloudwatch_event_target":
+        return resource.refs("arn")
+    return set()
+
+
 def publishers(scope: Scope, queue_key: str) -> list[str]:
     """SNS subscriptions and EventBridge targets that deliver to `queue_key`."""
     found = []
     for resource in scope.values():
-        if resource.type == "aws_sns_topic_subscription" and queue_key in resource.refs("endpoint"):
-            found.append(resource.key)
-        elif resource.type == "aws_cloudwatch_event_target" and queue_key in resource.refs("arn"):
+        if queue_key in _delivery_refs(resource):
             found.append(resource.key)
     return found
 
 
 def has_redrive_resource(scope: Scope, queue_key: str) -> bool:
-    return any(
-        r.type == "aws_sqs_queue_redrive_policy" and queue_key in r.refs("queue_url") for r in scope.values()
-    )
+    return any(r.type == "aws_sqs_queue_redrive_policy" and queue_key in r.refs("queue_url") for r in scope.values())
 
 
 def queue_is_fifo(scope: Scope, queue_key: str) -> bool:
@@ -305,8 +311,6 @@ def async_invokers(scope: Scope, function_key: str) -> list[str]:
         if r.type == "aws_lambda_permission" and function_key in r.refs("function_name"):
             if first(r.values.get("principal")) in ASYNC_PRINCIPALS:
                 found.append(r.key)
-        elif r.type == "aws_sns_topic_subscription" and function_key in r.refs("endpoint"):
-            found.append(r.key)
-        elif r.type == "aws_cloudwatch_event_target" and function_key in r.refs("arn"):
+        elif function_key in _delivery_refs(r):
             found.append(r.key)
     return found

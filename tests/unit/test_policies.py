@@ -34,9 +34,26 @@ def failures() -> list[dict[str, Any]]:
     if not CHECKOV.exists():
         pytest.fail(f"{CHECKOV} is missing: run `make setup`")
     result = subprocess.run(
-        [str(CHECKOV), "-d", str(FIXTURES), "--framework", "terraform", "--skip-download", "--quiet", "--compact",
-         "--external-checks-dir", str(POLICIES), "--check", ",".join(policy_ids()), "-o", "json"],
-        capture_output=True, text=True, env={**os.environ, "CKV_PARSE_ERROR_FAIL": "true"}, check=False,
+        [
+            str(CHECKOV),
+            "-d",
+            str(FIXTURES),
+            "--framework",
+            "terraform",
+            "--skip-download",
+            "--quiet",
+            "--compact",
+            "--external-checks-dir",
+            str(POLICIES),
+            "--check",
+            ",".join(policy_ids()),
+            "-o",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CKV_PARSE_ERROR_FAIL": "true"},
+        check=False,
     )
     assert result.returncode in (0, 1), result.stderr[-2000:]
     report = json.loads(result.stdout)
