@@ -89,3 +89,12 @@ def test_policy_passes_its_good_fixture(check_id: str, failures: list[dict[str, 
 
 def test_the_deny_insecure_transport_statement_passes(failures: list[dict[str, Any]]) -> None:
     assert not [f for f in failures if f["resource"].endswith("aws_iam_policy_document.tls_only")]
+
+
+def test_plan_json_scans_see_references_inside_modules(tmp_path: Path) -> None:
+    """In a plan, the DLQ is known by the configuration's references, not by its name."""
+    from tools import run_checkov
+
+    result = run_checkov.run(FIXTURES / "plan" / "dlq_without_alarm.plan.json", plan=True, reports=tmp_path)
+    swy = [p for p in result.problems if p.startswith("CKV2_SWY")]
+    assert len(swy) == 1 and swy[0].startswith("CKV2_SWY_4 module.orders.aws_sqs_queue.bad "), result.problems
