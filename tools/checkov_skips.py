@@ -8,6 +8,7 @@ A reason must have at least MIN_REASON_WORDS words: "ok" or a bare id explains n
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,7 +47,11 @@ def skips_in(text: str, file: str = "<text>") -> list[Skip]:
 
 
 def terraform_files(root: Path = ROOT) -> list[Path]:
-    return sorted(p for p in root.rglob("*.tf") if not EXCLUDED_PARTS & set(p.relative_to(root).parts))
+    found = []
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = [d for d in subfolders if d not in EXCLUDED_PARTS and not d.startswith(".git")]
+        found += [Path(folder) / f for f in files if f.endswith(".tf")]
+    return sorted(found)
 
 
 def project_skips(root: Path = ROOT) -> list[Skip]:

@@ -15,6 +15,7 @@ checkov scan) and each scan's JSON/SARIF under reports/policy/checkov/.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import resource
@@ -157,18 +158,36 @@ def checkov_sandbox_plan() -> Outcome:
     state_file = workdir / "emulator.json"
     plan_file = workdir / "sandbox.tfplan"
     plan_json = workdir / "sandbox.plan.json"
-    try:
-        state = emulator.start(state_file)
-        sandbox = Sandbox(workdir, str(state["url"]))
-        sandbox.init()
-        sandbox.terraform("plan", "-input=false", "-no-color", "-parallelism=30", f"-out={plan_file}")
-        plan_json.write_text(sandbox.terraform("show", "-json", "-no-color", str(plan_file)).stdout)
-    except (TerraformError, SystemExit) as error:
-        return Outcome("FAIL", str(error))
-    finally:
-        emulator.stop(state_file)
+    steps: list[str] = []
+    clock = time.monotonic()
+
+    def step(name: str) -> None:
+        nonlocal clock
+        steps.append(f"{name} {time.monotonic() - clock:.1f}s")
+        clock = time.monotonic()
+
+    with ThreadPoolExecutor(max_workers=1) as background:
+        # The emulator boots (moto import, ~2 s) while terraform init runs.
+        starting = background.submit(emulator.start, state_file)
+        try:
+            sandbox = Sandbox(workdir, "http://127.0.0.1:1")  # init needs no endpoint
+            sandbox.init()
+            state = starting.result()
+            sandbox.env["AWS_ENDPOINT_URL"] = str(state["url"])
+            step("init+emulator")
+            sandbox.terraform("plan", "-input=false", "-no-color", "-parallelism=30", f"-out={plan_file}")
+            step("plan")
+            plan_json.write_text(sandbox.terraform("show", "-json", "-no-color", str(plan_file)).stdout)
+            step("show")
+        except (TerraformError, SystemExit) as error:
+            return Outcome("FAIL", str(error))
+        finally:
+            with contextlib.suppress(BaseException):
+                starting.result()  # never stop before a start finished, or a server would be left behind
+            emulator.stop(state_file)
     result = run_checkov.run(plan_json, plan=True, reports=REPORTS / "checkov")
-    text = "\n".join([result.line(), *(f"FAIL {p}" for p in result.problems)])
+    step("checkov")
+    text = "\n".join([f"{result.line()} ({', '.join(steps)})", *(f"FAIL {p}" for p in result.problems)])
     return Outcome("PASS" if result.ok else "FAIL", text)
 
 
@@ -292,7 +311,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{'gate':<{width}}  result  seconds")
     for gate in done:
         assert gate.outcome is not None
-        note = gate.outcome.output.splitlines()[0] if gate.outcome.status == "SKIP" else ""
+        shows_note = gate.outcome.status == "SKIP" or (
+            gate.outcome.status == "PASS" and gate.name.startswith("checkov")
+        )
+        note = gate.outcome.output.splitlines()[0] if shows_note and gate.outcome.output else ""
         print(f"{gate.name:<{width}}  {gate.outcome.status:<6}  {gate.seconds:7.1f}  {note}".rstrip())
     failed = [g for g in done if g.outcome and g.outcome.status == "FAIL"]
     print(f"{'total (wall / cpu)':<{width}}  {'FAIL' if failed else 'PASS':<6}  {wall:7.1f}  cpu {cpu:.1f} s")
