@@ -65,9 +65,9 @@ def _env(**extra: str) -> dict[str, str]:
     return {**os.environ, "TF_CLI_CONFIG_FILE": str(CLI_CONFIG), "TF_IN_AUTOMATION": "1", **GO_RUNTIME, **extra}
 
 
-def sh(*command: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> tuple[int, str]:
+def sh(*command: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> tuple[int, str]:
     process = subprocess.run(
-        command, cwd=cwd, env=env or _env(), capture_output=True, text=True, stdin=subprocess.DEVNULL
+        command, cwd=cwd or ROOT, env=env or _env(), capture_output=True, text=True, stdin=subprocess.DEVNULL
     )
     return process.returncode, (process.stdout + process.stderr).strip()
 
