@@ -63,7 +63,7 @@ def _reports(out_dir: Path) -> list[dict[str, Any]]:
     return raw if isinstance(raw, list) else [raw]
 
 
-def run(target: Path, *, plan: bool = False, reports: Path | None = None) -> Result:
+def run(target: Path, *, plan: bool = False, reports: Path | None = None, prefix: tuple[str, ...] = ()) -> Result:
     name = str(target.relative_to(ROOT)) if target.is_relative_to(ROOT) else str(target)
     result = Result(name)
     if plan and not target.is_file():
@@ -79,7 +79,8 @@ def run(target: Path, *, plan: bool = False, reports: Path | None = None) -> Res
     env = {**os.environ, "CKV_PARSE_ERROR_FAIL": "true", "BC_SKIP_MAPPING": "TRUE", "LOG_LEVEL": "WARNING"}
     if plan:
         env["EVAL_TF_PLAN_AFTER_UNKNOWN"] = "true"
-    process = subprocess.run(command(target, plan=plan, out_dir=out_dir), capture_output=True, text=True, env=env)
+    args = [*prefix, *command(target, plan=plan, out_dir=out_dir)]
+    process = subprocess.run(args, capture_output=True, text=True, env=env)
     if process.returncode not in (0, 1) or not (out_dir / "results_json.json").is_file():
         result.problems.append(f"{name}: checkov exited {process.returncode}:\n{process.stderr[-2000:]}")
         return result
