@@ -18,8 +18,11 @@ def _is_sqs_mapping(conf: dict[str, Any]) -> bool:
     """SQS mappings have no starting position; stream and Kafka mappings must set one."""
     if g.first(conf.get("starting_position")) is not None:
         return False
-    if conf.get("self_managed_event_source") or conf.get("amazon_managed_kafka_event_source_config"):
-        return False
+    # Plans list absent blocks as empty lists ([[]]) and computed ones as "true_after_unknown"
+    # (EVAL_TF_PLAN_AFTER_UNKNOWN): only a block with content counts.
+    for block in ("self_managed_event_source", "amazon_managed_kafka_event_source_config"):
+        if g.first(conf.get(block)) not in (None, "true_after_unknown"):
+            return False
     return not STREAM_SOURCE.search(str(g.first(conf.get("event_source_arn")) or ""))
 
 
