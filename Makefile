@@ -91,13 +91,18 @@ test-modules: $(TF_CLI_CONFIG_FILE) ## terraform test for every module (mock pro
 	  echo "$$out" | tail -n 1; \
 	done
 
-checkov: $(CHECKOV_STAMP) ## checkov on modules and environments (offline)
-	@$(PY) -m tools.run_checkov $(TF_DIRS)
+checkov: $(CHECKOV_STAMP) ## checkov (built-in + policies/ CKV2_SWY_*) on modules and each environment root (offline)
+	@$(PY) -m tools.run_checkov modules $(sort $(patsubst %/,%,$(dir $(wildcard environments/*/*.tf))))
 
 test-e2e: $(SETUP_STAMP) $(TF_CLI_CONFIG_FILE) package-lambdas ## apply the sandbox to the emulator, drive traffic, check drift, destroy
 	$(PY) -m pytest -q -m e2e
 
-test: lint test-unit test-modules checkov test-e2e ## everything CI runs
+test: policy test-unit test-e2e ## everything CI runs: make policy, unit tests, end-to-end sandbox
+
+# --- policy gates (tools/policy.py, policies/) ---------------------------------------------
+.PHONY: policy
+policy: $(SETUP_STAMP) $(CHECKOV_STAMP) $(TF_CLI_CONFIG_FILE) package-lambdas ## every static gate, concurrently: fmt, validate, terraform test, checkov (source + sandbox plan), ruff, mypy, skips, workflows
+	@$(PY) -m tools.policy
 
 # --- demo ----------------------------------------------------------------------------------
 demo: setup package-lambdas sandbox-up ## deploy the sandbox into two simulated accounts and drive traffic

@@ -1,81 +1,140 @@
-"""Run checkov on Terraform folders, offline, and fail on what checkov itself lets pass.
+"""Run checkov on Terraform folders or a plan JSON, offline, and fail on what checkov lets pass.
 
-checkov 3.3 exits 0 on a folder that does not exist and on files it cannot parse; both are
-failures here. `--skip-download` keeps it offline (otherwise it tries the network).
+checkov 3.3 exits 0 on a folder that does not exist, on files it cannot parse and on a folder
+with no Terraform in it; all three are failures here. `--skip-download` keeps it offline.
+The custom policies in policies/ (CKV2_SWY_*) always run with the built-in checks.
 
-    python -m tools.run_checkov modules environments
+    python -m tools.run_checkov modules environments          # Terraform source
+    python -m tools.run_checkov --plan build/plan.json        # a `terraform show -json` plan
+    python -m tools.run_checkov --reports reports/policy ...  # also write JSON + SARIF there
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKOV = ROOT / ".venv-checkov" / "bin" / "checkov"
 POLICIES = ROOT / "policies"
 
 
-def run(directory: Path) -> tuple[int, int, int, list[str]]:
-    """Returns (passed, failed, skipped, problems) for one folder."""
-    if not directory.is_dir():
-        return 0, 0, 0, [f"{directory}: no such directory"]
-    command = [
-        str(CHECKOV),
-        "--directory",
-        str(directory),
-        "--framework",
-        "terraform",
-        "--skip-download",
-        "--quiet",
-        "--compact",
-        "--output",
-        "json",
-    ]
-    if any(POLICIES.glob("*.yaml")) or any(POLICIES.glob("*.py")):
-        command += ["--external-checks-dir", str(POLICIES)]
-    env = {**os.environ, "CKV_PARSE_ERROR_FAIL": "true", "BC_SKIP_MAPPING": "TRUE"}
-    result = subprocess.run(command, capture_output=True, text=True, env=env)
-    try:
-        reports = json.loads(result.stdout)
-    except json.JSONDecodeError:
-        return 0, 0, 0, [f"{directory}: checkov printed no report (exit {result.returncode}):\n{result.stderr[-2000:]}"]
-    reports = reports if isinstance(reports, list) else [reports]
-    passed = failed = skipped = 0
-    problems = []
-    for report in reports:
+@dataclass
+class Result:
+    target: str
+    passed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    resources: int = 0
+    problems: list[str] = field(default_factory=list)
+    sarif: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def line(self) -> str:
+        return (
+            f"checkov {self.target}: {self.resources} resources, {self.passed} passed, "
+            f"{self.failed} failed, {self.skipped} skipped"
+        )
+
+
+def command(target: Path, *, plan: bool, out_dir: Path) -> list[str]:
+    args = [str(CHECKOV), "--skip-download", "--compact", "--output", "json", "--output", "sarif"]
+    args += ["--output-file-path", str(out_dir)]
+    if plan:
+        args += ["--file", str(target), "--framework", "terraform_plan", "--repo-root-for-plan-enrichment", str(ROOT)]
+    else:
+        args += ["--directory", str(target), "--framework", "terraform"]
+    if POLICIES.is_dir():
+        args += ["--external-checks-dir", str(POLICIES)]
+    return args
+
+
+def _reports(out_dir: Path) -> list[dict[str, Any]]:
+    raw = json.loads((out_dir / "results_json.json").read_text())
+    return raw if isinstance(raw, list) else [raw]
+
+
+def run(target: Path, *, plan: bool = False, reports: Path | None = None, prefix: tuple[str, ...] = ()) -> Result:
+    name = str(target.relative_to(ROOT)) if target.is_relative_to(ROOT) else str(target)
+    result = Result(name)
+    if plan and not target.is_file():
+        result.problems.append(f"{name}: no such plan file")
+        return result
+    if not plan and not target.is_dir():
+        result.problems.append(f"{name}: no such directory")
+        return result
+    out_dir = (reports or ROOT / "build" / "checkov") / f"{'plan' if plan else 'src'}-{name.replace('/', '_')}"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in out_dir.glob("results_*"):
+        stale.unlink()
+    env = {**os.environ, "CKV_PARSE_ERROR_FAIL": "true", "BC_SKIP_MAPPING": "TRUE", "LOG_LEVEL": "WARNING"}
+    if plan:
+        env["EVAL_TF_PLAN_AFTER_UNKNOWN"] = "true"
+    args = [*prefix, *command(target, plan=plan, out_dir=out_dir)]
+    process = subprocess.run(args, capture_output=True, text=True, env=env)
+    if process.returncode not in (0, 1) or not (out_dir / "results_json.json").is_file():
+        result.problems.append(f"{name}: checkov exited {process.returncode}:\n{process.stderr[-2000:]}")
+        return result
+    for report in _reports(out_dir):
         summary = report.get("summary", {})
-        passed += summary.get("passed", 0)
-        failed += summary.get("failed", 0)
-        skipped += summary.get("skipped", 0)
+        result.passed += summary.get("passed", 0)
+        result.failed += summary.get("failed", 0)
+        result.skipped += summary.get("skipped", 0)
+        result.resources += summary.get("resource_count", 0)
         if summary.get("parsing_errors", 0):
-            problems.append(f"{directory}: checkov could not parse {summary['parsing_errors']} file(s)")
-        for check in report.get("results", {}).get("failed_checks", []):
-            problems.append(
+            result.problems.append(f"{name}: checkov could not parse {summary['parsing_errors']} file(s)")
+        checks = report.get("results", {})
+        for check in checks.get("failed_checks", []):
+            details = "; ".join(check.get("details") or [])
+            result.problems.append(
                 f"{check['check_id']} {check['resource']} ({check['file_path']}:{check['file_line_range'][0]}): "
-                f"{check['check_name']}"
+                f"{check['check_name']}{' -- ' + details if details else ''}"
             )
-    if result.returncode not in (0, 1):
-        problems.append(f"{directory}: checkov exited {result.returncode}: {result.stderr[-2000:]}")
-    return passed, failed, skipped, problems
+    if result.resources == 0:
+        result.problems.append(f"{name}: checkov found no Terraform resources (the scan would pass vacuously)")
+    sarif = out_dir / "results_sarif.sarif"
+    result.sarif = sarif if sarif.is_file() else None
+    return result
 
 
-def main(argv: list[str]) -> int:
-    if not argv:
-        print("usage: python -m tools.run_checkov DIR [DIR ...]", file=sys.stderr)
-        return 2
-    all_problems: list[str] = []
-    for name in argv:
-        passed, failed, skipped, problems = run(ROOT / name)
-        print(f"checkov {name}: {passed} passed, {failed} failed, {skipped} skipped")
-        all_problems += problems
-    for problem in all_problems:
-        print(f"  FAIL {problem}")
-    return 1 if all_problems else 0
+def merge_sarif(files: list[Path], destination: Path) -> None:
+    """One SARIF log with one run per scan, for code scanning uploads."""
+    runs: list[Any] = []
+    for path in files:
+        runs += json.loads(path.read_text()).get("runs", [])
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    log = {"version": "2.1.0", "$schema": "https://json.schemastore.org/sarif-2.1.0.json", "runs": runs}
+    destination.write_text(json.dumps(log, indent=1))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.run_checkov", description=__doc__.split("\n")[0])
+    parser.add_argument("targets", nargs="*", help="Terraform folders, relative to the repository root")
+    parser.add_argument("--plan", action="append", default=[], help="a plan JSON from `terraform show -json`")
+    parser.add_argument("--reports", type=Path, help="folder for JSON/SARIF reports (default build/checkov)")
+    args = parser.parse_args(argv)
+    if not args.targets and not args.plan:
+        parser.error("give at least one folder or --plan file")
+    results = [run(ROOT / t) for t in args.targets] + [run(Path(p).resolve(), plan=True) for p in args.plan]
+    failed = False
+    for result in results:
+        print(result.line())
+        for problem in result.problems:
+            print(f"  FAIL {problem}")
+        failed |= not result.ok
+    if args.reports:
+        merge_sarif([r.sarif for r in results if r.sarif], args.reports / "checkov.sarif")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    sys.exit(main())

@@ -2,31 +2,34 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
-SKIP = re.compile(r"checkov:skip=(?P<id>[A-Z0-9_]+)(?::(?P<reason>.*))?")
-MIN_REASON_WORDS = 4
+from tools.checkov_skips import project_skips, skips_in, terraform_files
 
 
-def skips_without_reason(text: str) -> list[str]:
-    bad = []
-    for match in SKIP.finditer(text):
-        reason = (match["reason"] or "").strip()
-        if len(reason.split()) < MIN_REASON_WORDS:
-            bad.append(match["id"])
-    return bad
+def unexplained(text: str) -> list[str]:
+    return [s.check_id for s in skips_in(text) if not s.explained]
 
 
 def test_detector_flags_bare_and_thin_skips() -> None:
-    assert skips_without_reason("#checkov:skip=CKV_AWS_117\n") == ["CKV_AWS_117"]
-    assert skips_without_reason("#checkov:skip=CKV_AWS_117:ok\n") == ["CKV_AWS_117"]
-    assert skips_without_reason("#checkov:skip=CKV_AWS_117:functions call only AWS APIs\n") == []
+    assert unexplained("#checkov:skip=CKV_AWS_117\n") == ["CKV_AWS_117"]
+    assert unexplained("#checkov:skip=CKV_AWS_117:ok\n") == ["CKV_AWS_117"]
+    assert unexplained("#checkov:skip=CKV_AWS_117:functions call only AWS APIs\n") == []
+
+
+def test_each_skip_names_its_block_and_reason() -> None:
+    text = 'resource "aws_lambda_function" "this" {\n  #checkov:skip=CKV_AWS_117:no VPC needed for AWS APIs\n}\n'
+    (skip,) = skips_in(text, "main.tf")
+    assert (skip.file, skip.line, skip.resource, skip.check_id) == (
+        "main.tf",
+        2,
+        "aws_lambda_function.this",
+        "CKV_AWS_117",
+    )
+    assert skip.reason == "no VPC needed for AWS APIs"
+    data = 'data "aws_iam_policy_document" "key" {\n  #checkov:skip=CKV_AWS_109:key policy means this key only\n}\n'
+    assert skips_in(data)[0].resource == "data.aws_iam_policy_document.key"
 
 
 def test_every_skip_in_the_project_has_a_reason() -> None:
-    files = [p for p in ROOT.rglob("*.tf") if not {".terraform", ".sandbox", "build"} & set(p.parts)]
-    assert files, "no Terraform files found: the scan would pass vacuously"
-    offenders = {str(p.relative_to(ROOT)): bad for p in files if (bad := skips_without_reason(p.read_text()))}
-    assert offenders == {}
+    assert terraform_files(), "no Terraform files found: the scan would pass vacuously"
+    offenders = [f"{s.file}:{s.line} {s.check_id}" for s in project_skips() if not s.explained]
+    assert offenders == []

@@ -1,0 +1,180 @@
+"""Queues, mappings and failure paths: CKV2_SWY_1 to CKV2_SWY_6."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import swy_graph as g
+from checkov.common.models.enums import CheckCategories, CheckResult
+from swy_base import SwitchyardCheck
+
+STREAM_SOURCE = re.compile(
+    r"arn:aws[a-z-]*:(dynamodb|kinesis|kafka|mq):|aws_(dynamodb_table|kinesis_stream|msk_cluster)"
+)
+
+
+def _is_sqs_mapping(conf: dict[str, Any]) -> bool:
+    """SQS mappings have no starting position; stream and Kafka mappings must set one."""
+    if g.first(conf.get("starting_position")) is not None:
+        return False
+    # Plans list absent blocks as empty lists ([[]]) and computed ones as "true_after_unknown"
+    # (EVAL_TF_PLAN_AFTER_UNKNOWN): only a block with content counts.
+    for block in ("self_managed_event_source", "amazon_managed_kafka_event_source_config"):
+        if g.first(conf.get(block)) not in (None, "true_after_unknown"):
+            return False
+    return not STREAM_SOURCE.search(str(g.first(conf.get("event_source_arn")) or ""))
+
+
+class SqsMappingReportsBatchItemFailures(SwitchyardCheck):
+    def __init__(self) -> None:
+        super().__init__(
+            "CKV2_SWY_1",
+            "SQS event source mappings report batch item failures (ReportBatchItemFailures)",
+            ["aws_lambda_event_source_mapping"],
+            CheckCategories.GENERAL_SECURITY,
+        )
+
+    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+        if not _is_sqs_mapping(conf):
+            return CheckResult.PASSED
+        types = conf.get("function_response_types") or [[]]
+        types = types[0] if isinstance(types[0], list) else types
+        if "ReportBatchItemFailures" not in types:
+            return self.fail(
+                "function_response_types lacks ReportBatchItemFailures: one bad message retries the whole batch"
+            )
+        return CheckResult.PASSED
+
+    def get_evaluated_keys(self) -> list[str]:
+        return ["function_response_types", "starting_position"]
+
+
+class FifoMappingBatchSize(SwitchyardCheck):
+    def __init__(self) -> None:
+        super().__init__(
+            "CKV2_SWY_2",
+            "FIFO SQS event source mappings use batch_size <= 10",
+            ["aws_lambda_event_source_mapping"],
+            CheckCategories.GENERAL_SECURITY,
+        )
+
+    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+        if not _is_sqs_mapping(conf):
+            return CheckResult.PASSED
+        arn = str(g.first(conf.get("event_source_arn")) or "")
+        scope, me = self.scope(conf)
+        fifo = arn.endswith(".fifo") or any(
+            g.queue_is_fifo(scope, q) for q in (me.refs("event_source_arn") if me else ())
+        )
+        batch_size = g.first(conf.get("batch_size"))
+        if fifo and isinstance(batch_size, int | float) and batch_size > 10:
+            return self.fail(f"batch_size {batch_size} on a FIFO queue: FIFO mappings accept at most 10")
+        return CheckResult.PASSED
+
+    def get_evaluated_keys(self) -> list[str]:
+        return ["batch_size", "event_source_arn"]
+
+
+class QueueHasRedrivePolicy(SwitchyardCheck):
+    def __init__(self) -> None:
+        super().__init__(
+            "CKV2_SWY_3",
+            "Every SQS queue that is not a dead-letter queue has a redrive policy",
+            ["aws_sqs_queue"],
+            CheckCategories.GENERAL_SECURITY,
+        )
+
+    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+        scope, me = self.scope(conf)
+        key = me.key if me else ""
+        if g.first(conf.get("redrive_policy")) or g.has_redrive_resource(scope, key):
+            return CheckResult.PASSED
+        if g.is_dlq(scope, key, conf):
+            return CheckResult.PASSED
+        return self.fail(
+            "no redrive_policy and nothing dead-letters into it: poison messages loop until retention ends"
+        )
+
+    def get_evaluated_keys(self) -> list[str]:
+        return ["redrive_policy", "name"]
+
+
+class DeadLetterQueueHasDepthAlarm(SwitchyardCheck):
+    def __init__(self) -> None:
+        super().__init__(
+            "CKV2_SWY_4",
+            "Every dead-letter queue has a CloudWatch depth alarm whose dimensions name it",
+            ["aws_sqs_queue"],
+            CheckCategories.LOGGING,
+        )
+
+    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+        scope, me = self.scope(conf)
+        key = me.key if me else ""
+        if not g.is_dlq(scope, key, conf):
+            return CheckResult.PASSED
+        if g.depth_alarms(scope, key):
+            return CheckResult.PASSED
+        return self.fail(
+            "dead-letter queue without an aws_cloudwatch_metric_alarm on its QueueName: failures pile up unseen"
+        )
+
+
+class EventTargetHasDeadLetterQueue(SwitchyardCheck):
+    def __init__(self) -> None:
+        super().__init__(
+            "CKV2_SWY_5",
+            "Every EventBridge target has a dead_letter_config",
+            ["aws_cloudwatch_event_target"],
+            CheckCategories.GENERAL_SECURITY,
+        )
+
+    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+        dlq = g.first(conf.get("dead_letter_config"))
+        if isinstance(dlq, dict) and g.first(dlq.get("arn")):
+            return CheckResult.PASSED
+        return self.fail("no dead_letter_config.arn: events that exhaust the retry policy are dropped")
+
+    def get_evaluated_keys(self) -> list[str]:
+        return ["dead_letter_config"]
+
+
+class LambdaAsyncPathHasFailureDestination(SwitchyardCheck):
+    def __init__(self) -> None:
+        super().__init__(
+            "CKV2_SWY_6",
+            "Every asynchronous Lambda path has a dead-letter queue or an on-failure destination",
+            ["aws_lambda_function_event_invoke_config", "aws_lambda_function"],
+            CheckCategories.GENERAL_SECURITY,
+        )
+
+    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+        if self.entity_type == "aws_lambda_function_event_invoke_config":
+            destination = g.first(conf.get("destination_config"))
+            on_failure = g.first(destination.get("on_failure")) if isinstance(destination, dict) else None
+            if isinstance(on_failure, dict) and g.first(on_failure.get("destination")):
+                return CheckResult.PASSED
+            return self.fail("no destination_config.on_failure: async events that fail after retries are dropped")
+        dead_letter = g.first(conf.get("dead_letter_config"))
+        if isinstance(dead_letter, dict) and g.first(dead_letter.get("target_arn")):
+            return CheckResult.PASSED
+        scope, me = self.scope(conf)
+        key = me.key if me else ""
+        invokers = g.async_invokers(scope, key)
+        if invokers and not g.async_failure_paths(scope, key):
+            return self.fail(
+                f"invoked asynchronously by {', '.join(sorted(invokers))} without dead_letter_config "
+                "or an event invoke config with on_failure"
+            )
+        return CheckResult.PASSED
+
+
+checks = [
+    SqsMappingReportsBatchItemFailures(),
+    FifoMappingBatchSize(),
+    QueueHasRedrivePolicy(),
+    DeadLetterQueueHasDepthAlarm(),
+    EventTargetHasDeadLetterQueue(),
+    LambdaAsyncPathHasFailureDestination(),
+]

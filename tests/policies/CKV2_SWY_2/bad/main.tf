@@ -1,0 +1,11 @@
+resource "aws_sqs_queue" "ledger" {
+  name       = "ledger.fifo"
+  fifo_queue = true
+}
+
+resource "aws_lambda_event_source_mapping" "bad" {
+  event_source_arn        = aws_sqs_queue.ledger.arn
+  function_name           = "consumer"
+  batch_size              = 100
+  function_response_types = ["ReportBatchItemFailures"]
+}

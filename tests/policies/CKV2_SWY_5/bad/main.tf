@@ -1,0 +1,4 @@
+resource "aws_cloudwatch_event_target" "bad" {
+  rule = "orders-placed"
+  arn  = "arn:aws:sqs:eu-west-1:111111111111:orders"
+}

@@ -1,0 +1,347 @@
+"""`make policy`: every static gate CI trusts, run concurrently, with one summary table.
+
+    python -m tools.policy                 # all gates; exit 1 when any gate fails
+    python -m tools.policy --only checkov  # gates whose name contains "checkov"
+    python -m tools.policy --list          # gate names
+
+Gates: terraform fmt; terraform validate of every environments/* root and of the synthesized
+infra stacks (`make synth`, when the Makefile has it); terraform test of every module; checkov
+(built-in + policies/ CKV2_SWY_*) on modules/, on each environment root and on the plan JSON of
+the sandbox (planned against a private emulator); ruff; mypy; checkov skip reasons; workflow
+schema lint. Reports: reports/policy/junit.xml, reports/policy/checkov.sarif (one run per
+checkov scan) and each scan's JSON/SARIF under reports/policy/checkov/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from tools import checkov_skips, run_checkov
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = ROOT / ".venv" / "bin"
+REPORTS = ROOT / "reports" / "policy"
+WORK = ROOT / "build" / "policy"
+CLI_CONFIG = ROOT / ".terraform.d" / "cli.tfrc"
+FMT_DIRS = ("modules", "environments", "tests/policies", "infra")
+PYTHON_DIRS = ("lambdas", "tools", "tests", "bench", "policies")
+
+
+@dataclass
+class Outcome:
+    status: str  # PASS, FAIL or SKIP
+    output: str = ""
+
+
+@dataclass
+class Gate:
+    name: str
+    run: Callable[[], Outcome]
+    weight: int = 1  # rough seconds: the heaviest start first
+    seconds: float = 0.0
+    outcome: Outcome | None = None
+
+
+# Terraform and the AWS provider are Go programs that spend a third of their CPU on garbage
+# collection while loading the provider schema; short runs can skip it under a memory cap.
+GO_RUNTIME = {"GOGC": "off", "GOMEMLIMIT": "1GiB"}
+
+
+def _env(**extra: str) -> dict[str, str]:
+    return {**os.environ, "TF_CLI_CONFIG_FILE": str(CLI_CONFIG), "TF_IN_AUTOMATION": "1", **GO_RUNTIME, **extra}
+
+
+# Every gate but the sandbox plan runs at lower priority: the plan is the longest serial chain
+# (emulator, init, plan, show, checkov), so it gets the CPU first and the others fill around it.
+NICE = ("nice", "-n", "10")
+
+
+def sh(*command: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> tuple[int, str]:
+    process = subprocess.run(
+        (*NICE, *command), cwd=cwd or ROOT, env=env or _env(), capture_output=True, text=True, stdin=subprocess.DEVNULL
+    )
+    return process.returncode, (process.stdout + process.stderr).strip()
+
+
+def commands(*steps: tuple[str, ...], env: dict[str, str] | None = None) -> Outcome:
+    """Run the steps in order; the first failure fails the gate with its output."""
+    lines = []
+    for step in steps:
+        code, output = sh(*step, env=env)
+        if code != 0:
+            return Outcome("FAIL", f"$ {' '.join(step)}\n{output}")
+        lines.append(output.splitlines()[-1] if output else "")
+    return Outcome("PASS", "\n".join(line for line in lines if line))
+
+
+# --- gates -----------------------------------------------------------------------------------
+
+
+def fmt() -> Outcome:
+    dirs = [d for d in FMT_DIRS if (ROOT / d).is_dir()]
+    return commands(("terraform", "fmt", "-check", "-recursive", "-diff", "-no-color", *dirs))
+
+
+def environment_roots() -> list[Path]:
+    return sorted(p for p in (ROOT / "environments").iterdir() if p.is_dir() and any(p.glob("*.tf")))
+
+
+def validate(root: Path) -> Callable[[], Outcome]:
+    def gate() -> Outcome:
+        data_dir = WORK / "validate" / root.relative_to(ROOT).as_posix().replace("/", "_")
+        env = _env(TF_DATA_DIR=str(data_dir))
+        return commands(
+            ("terraform", f"-chdir={root}", "init", "-backend=false", "-input=false", "-no-color"),
+            ("terraform", f"-chdir={root}", "validate", "-no-color"),
+            env=env,
+        )
+
+    return gate
+
+
+def has_make_target(target: str) -> bool:
+    return bool(re.search(rf"^{re.escape(target)}:", (ROOT / "Makefile").read_text(), re.MULTILINE))
+
+
+def infra_stacks() -> Outcome:
+    if not has_make_target("synth"):
+        if (ROOT / "infra").is_dir():
+            return Outcome("FAIL", "infra/ exists but the Makefile has no `synth` target to synthesize it")
+        return Outcome("SKIP", "skipped: no infra app (no infra/, no `make synth`)")
+    code, output = sh("make", "--no-print-directory", "synth")
+    if code != 0:
+        return Outcome("FAIL", f"$ make synth\n{output}")
+    stacks = sorted(p for p in (ROOT / "build" / "infra" / "stacks").glob("*") if (p / "cdk.tf.json").is_file())
+    if not stacks:
+        return Outcome("FAIL", "make synth wrote no build/infra/stacks/<stack>/cdk.tf.json")
+    # One root that calls every stack as a module: one provider schema load instead of one per
+    # stack (each costs seconds of CPU). Stacks have no input variables; their backend blocks are
+    # ignored here as with -backend=false, and their provider blocks are validated in place.
+    wrapper = WORK / "infra-stacks"
+    shutil.rmtree(wrapper, ignore_errors=True)
+    wrapper.mkdir(parents=True)
+    calls = {re.sub(r"[^A-Za-z0-9_-]", "_", s.name): {"source": os.path.relpath(s, wrapper)} for s in stacks}
+    (wrapper / "main.tf.json").write_text(json.dumps({"module": calls}, indent=1))
+    outcome = validate(wrapper)()
+    if outcome.status != "PASS":
+        return Outcome("FAIL", f"validating {len(stacks)} stacks from build/infra/stacks:\n{outcome.output}")
+    return Outcome("PASS", f"{len(stacks)} stacks valid: " + ", ".join(s.name for s in stacks))
+
+
+def module_test(module: Path) -> Callable[[], Outcome]:
+    def gate() -> Outcome:
+        return commands(
+            ("terraform", f"-chdir={module}", "init", "-backend=false", "-input=false", "-no-color"),
+            ("terraform", f"-chdir={module}", "test", "-no-color"),
+        )
+
+    return gate
+
+
+def checkov_source(target: Path) -> Callable[[], Outcome]:
+    def gate() -> Outcome:
+        result = run_checkov.run(target, reports=REPORTS / "checkov", prefix=NICE)
+        text = "\n".join([result.line(), *(f"FAIL {p}" for p in result.problems)])
+        return Outcome("PASS" if result.ok else "FAIL", text)
+
+    return gate
+
+
+def checkov_sandbox_plan() -> Outcome:
+    """Plan environments/sandbox against a private emulator and scan the plan JSON."""
+    from tools import emulator
+    from tools.sandbox import Sandbox, TerraformError
+
+    missing = [z for z in ("build/layers/shared.zip",) if not (ROOT / z).is_file()]
+    if missing:
+        return Outcome("FAIL", f"{', '.join(missing)} missing: run `make package-lambdas` (make policy does)")
+    workdir = WORK / "sandbox-plan"
+    shutil.rmtree(workdir, ignore_errors=True)
+    state_file = workdir / "emulator.json"
+    plan_file = workdir / "sandbox.tfplan"
+    plan_json = workdir / "sandbox.plan.json"
+    steps: list[str] = []
+    clock = time.monotonic()
+
+    def step(name: str) -> None:
+        nonlocal clock
+        steps.append(f"{name} {time.monotonic() - clock:.1f}s")
+        clock = time.monotonic()
+
+    with ThreadPoolExecutor(max_workers=1) as background:
+        # The emulator boots (moto import, ~2 s) while terraform init runs.
+        starting = background.submit(emulator.start, state_file)
+        try:
+            sandbox = Sandbox(workdir, "http://127.0.0.1:1")  # init needs no endpoint
+            sandbox.env.update(GO_RUNTIME)
+            sandbox.init()
+            state = starting.result()
+            sandbox.env["AWS_ENDPOINT_URL"] = str(state["url"])
+            step("init+emulator")
+            sandbox.terraform("plan", "-input=false", "-no-color", "-parallelism=30", f"-out={plan_file}")
+            step("plan")
+            plan_json.write_text(sandbox.terraform("show", "-json", "-no-color", str(plan_file)).stdout)
+            step("show")
+        except (TerraformError, SystemExit) as error:
+            return Outcome("FAIL", str(error))
+        finally:
+            with contextlib.suppress(BaseException):
+                starting.result()  # never stop before a start finished, or a server would be left behind
+            emulator.stop(state_file)
+    result = run_checkov.run(plan_json, plan=True, reports=REPORTS / "checkov")
+    step("checkov")
+    text = "\n".join([f"{result.line()} ({', '.join(steps)})", *(f"FAIL {p}" for p in result.problems)])
+    return Outcome("PASS" if result.ok else "FAIL", text)
+
+
+def ruff() -> Outcome:
+    dirs = [d for d in PYTHON_DIRS if (ROOT / d).is_dir()]
+    return commands(
+        (str(VENV_BIN / "ruff"), "check", "--no-cache", *dirs),
+        (str(VENV_BIN / "ruff"), "format", "--check", "--no-cache", *dirs),
+    )
+
+
+def mypy() -> Outcome:
+    functions = sorted(str(p.parent.relative_to(ROOT)) for p in (ROOT / "lambdas").glob("*/handler.py"))
+    return commands((str(VENV_BIN / "mypy"), *functions, "lambdas/shared/switchyard", "tools"))
+
+
+def skips() -> Outcome:
+    found = checkov_skips.project_skips()
+    unexplained = [s for s in found if not s.explained]
+    lines = [f"{len(found)} skips, {len(unexplained)} without a reason"]
+    lines += [f"FAIL {s.file}:{s.line} {s.resource} {s.check_id}: no reason" for s in unexplained]
+    return Outcome("FAIL" if unexplained else "PASS", "\n".join(lines))
+
+
+def workflows() -> Outcome:
+    files = sorted(str(p.relative_to(ROOT)) for p in (ROOT / ".github" / "workflows").glob("*.y*ml"))
+    if not files:
+        return Outcome("FAIL", "no .github/workflows/*.yml to lint")
+    return commands((str(VENV_BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *files))
+
+
+def gates() -> list[Gate]:
+    found = [
+        Gate("checkov plan environments/sandbox", checkov_sandbox_plan, weight=40),
+        Gate("checkov modules", checkov_source(ROOT / "modules"), weight=10),
+        *(Gate(f"checkov {root.relative_to(ROOT)}", checkov_source(root), weight=10) for root in environment_roots()),
+        *(
+            Gate(f"terraform test {m.relative_to(ROOT)}", module_test(m), weight=8)
+            for m in sorted(p.parent for p in (ROOT / "modules").glob("*/main.tf"))
+        ),
+        Gate("mypy", mypy, weight=8),
+        Gate("validate infra stacks", infra_stacks, weight=6),
+        *(Gate(f"validate {root.relative_to(ROOT)}", validate(root), weight=3) for root in environment_roots()),
+        Gate("ruff", ruff, weight=1),
+        Gate("terraform fmt", fmt, weight=1),
+        Gate("checkov skip reasons", skips, weight=1),
+        Gate("workflow schema", workflows, weight=2),
+    ]
+    return sorted(found, key=lambda g: -g.weight)
+
+
+# --- reporting -------------------------------------------------------------------------------
+
+
+def run_gate(gate: Gate) -> Gate:
+    started = time.monotonic()
+    try:
+        gate.outcome = gate.run()
+    except Exception as error:  # a crashing gate is a failed gate, reported like the others
+        gate.outcome = Outcome("FAIL", f"{type(error).__name__}: {error}")
+    gate.seconds = time.monotonic() - started
+    return gate
+
+
+def write_junit(done: list[Gate], path: Path, wall: float) -> None:
+    failures = sum(1 for g in done if g.outcome and g.outcome.status == "FAIL")
+    skipped = sum(1 for g in done if g.outcome and g.outcome.status == "SKIP")
+    suite = ET.Element(
+        "testsuite", name="make policy", tests=str(len(done)), failures=str(failures), skipped=str(skipped),
+        time=f"{wall:.1f}",
+    )  # fmt: skip
+    for gate in done:
+        assert gate.outcome is not None
+        case = ET.SubElement(suite, "testcase", classname="policy", name=gate.name, time=f"{gate.seconds:.1f}")
+        if gate.outcome.status == "FAIL":
+            failure = ET.SubElement(case, "failure", message=gate.outcome.output.splitlines()[0][:300] or "failed")
+            failure.text = gate.outcome.output
+        elif gate.outcome.status == "SKIP":
+            ET.SubElement(case, "skipped", message=gate.outcome.output)
+        else:
+            ET.SubElement(case, "system-out").text = gate.outcome.output
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.policy", description=__doc__.split("\n")[0])
+    parser.add_argument("--only", help="run only the gates whose name contains this text")
+    parser.add_argument("--jobs", type=int, default=int(os.environ.get("POLICY_JOBS", "3")))
+    parser.add_argument("--list", action="store_true")
+    args = parser.parse_args(argv)
+    selected = [g for g in gates() if not args.only or args.only in g.name]
+    if args.list:
+        print("\n".join(g.name for g in selected))
+        return 0
+    if not selected:
+        print(f"policy: no gate matches {args.only!r}", file=sys.stderr)
+        return 2
+    shutil.rmtree(REPORTS, ignore_errors=True)
+    started = time.monotonic()
+    print(f"policy: {len(selected)} gates, {args.jobs} at a time", flush=True)
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        done = []
+        for gate in pool.map(run_gate, selected):
+            done.append(gate)
+    wall = time.monotonic() - started
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = children.ru_utime + children.ru_stime + own.ru_utime + own.ru_stime
+
+    for gate in done:
+        assert gate.outcome is not None
+        if gate.outcome.status == "FAIL":
+            print(f"\n--- FAIL: {gate.name} ---\n{gate.outcome.output[-6000:]}")
+    skip_list = checkov_skips.project_skips()
+    print(f"\ncheckov skips ({len(skip_list)}; every one must carry a reason):")
+    for skip in skip_list:
+        print(f"  {skip.file}:{skip.line}  {skip.resource}  {skip.check_id}: {skip.reason or '(NO REASON)'}")
+
+    width = max(len(g.name) for g in done)
+    print(f"\n{'gate':<{width}}  result  seconds")
+    for gate in done:
+        assert gate.outcome is not None
+        shows_note = gate.outcome.status == "SKIP" or (
+            gate.outcome.status == "PASS" and gate.name.startswith("checkov")
+        )
+        note = gate.outcome.output.splitlines()[0] if shows_note and gate.outcome.output else ""
+        print(f"{gate.name:<{width}}  {gate.outcome.status:<6}  {gate.seconds:7.1f}  {note}".rstrip())
+    failed = [g for g in done if g.outcome and g.outcome.status == "FAIL"]
+    print(f"{'total (wall / cpu)':<{width}}  {'FAIL' if failed else 'PASS':<6}  {wall:7.1f}  cpu {cpu:.1f} s")
+
+    write_junit(done, REPORTS / "junit.xml", wall)
+    sarifs = sorted((REPORTS / "checkov").glob("*/results_sarif.sarif"))
+    run_checkov.merge_sarif(sarifs, REPORTS / "checkov.sarif")
+    print(f"reports: {REPORTS.relative_to(ROOT)}/junit.xml, {REPORTS.relative_to(ROOT)}/checkov.sarif")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
