@@ -3,8 +3,8 @@ variable "name" {
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", var.name))
-    error_message = "name must be 3-32 lowercase letters, digits or '-', starting with a letter (for example \"swy-dev-registration\")."
+    condition     = can(regex("^[a-z][a-z0-9-]{1,38}[a-z0-9]$", var.name))
+    error_message = "name must be 3-40 lowercase letters, digits or '-', starting with a letter (for example \"swy-dev-registration\")."
   }
 }
 
@@ -46,8 +46,8 @@ variable "subscribers" {
   }
 
   validation {
-    condition     = alltrue([for k in keys(var.subscribers) : can(regex("^[a-z][a-z0-9-]{0,18}[a-z0-9]$", k))])
-    error_message = "subscribers keys name queues and functions: use 2-20 lowercase letters, digits or '-', starting with a letter (for example \"sales-lead\")."
+    condition     = alltrue([for k in keys(var.subscribers) : can(regex("^[a-z][a-z0-9-]{0,16}[a-z0-9]$", k))])
+    error_message = "subscribers keys name queues and functions: use 2-18 lowercase letters, digits or '-', starting with a letter (for example \"sales-lead\")."
   }
 
   validation {

@@ -236,7 +236,7 @@ run "rejects_reserved_statement_ids_and_env_names" {
 run "rejects_a_name_too_long_for_iam_role_names" {
   command = plan
   variables {
-    name = "swy-a-very-long-platform-prefix-x"
+    name = "swy-a-very-long-platform-prefix-and-more-x"
   }
   expect_failures = [var.name]
 }
@@ -244,7 +244,7 @@ run "rejects_a_name_too_long_for_iam_role_names" {
 run "rejects_a_subscriber_key_too_long_for_iam_role_names" {
   command = plan
   variables {
-    subscribers = { a-very-long-subscriber = { handler = "a.handler.lambda_handler", package_path = "tests/fixtures/handler.zip" } }
+    subscribers = { a-very-long-subscribr = { handler = "a.handler.lambda_handler", package_path = "tests/fixtures/handler.zip" } }
   }
   expect_failures = [var.subscribers]
 }
