@@ -1,7 +1,8 @@
 """Sign-up -> UserRegistered on the registration topic. Invoked directly (or behind an API).
 
-Returns {"accepted": true, "userId", "eventId"} or {"accepted": false, "errors": [...]}: a bad
-request is the caller's to fix, so it is answered, not raised. Publishing errors raise.
+Returns {"accepted": true, "userId", "eventId", "event"} (the published envelope, for the
+caller's correlation) or {"accepted": false, "errors": [...]}: a bad request is the caller's to
+fix, so it is answered, not raised. Publishing errors raise.
 """
 
 from __future__ import annotations
@@ -38,4 +39,9 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     message_id = publisher().publish(registered, core.message_attributes(registered))
     logger.info("user registered", extra={"eventId": registered.event_id, "messageId": message_id})
     metrics.add_metric(name="UsersRegistered", unit=MetricUnit.Count, value=1)
-    return {"accepted": True, "userId": registration.user_id, "eventId": registered.event_id}
+    return {
+        "accepted": True,
+        "userId": registration.user_id,
+        "eventId": registered.event_id,
+        "event": registered.to_dict(),
+    }

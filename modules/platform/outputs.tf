@@ -35,7 +35,6 @@ output "registration" {
     function_name = module.registration_api_function.function_name
     function_arn  = module.registration_api_function.function_arn
     role_arn      = module.registration_api_function.role_arn
-    api_dlq_url   = aws_sqs_queue.registration_api_dlq.url
     topic_arn     = module.registration.topic_arn
     kms_key_arn   = module.registration.kms_key_arn
     tables        = { for k, t in aws_dynamodb_table.registration : k => t.name }

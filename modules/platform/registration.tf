@@ -68,40 +68,10 @@ resource "aws_dynamodb_table" "registration" {
 }
 
 # --- the publisher ------------------------------------------------------------------------
-# Called directly (an API in front of it is another pattern's job); asynchronous invocations
-# that fail land in this DLQ.
-resource "aws_sqs_queue" "registration_api_dlq" {
-  name                      = "${local.registration_name}-api-dlq"
-  sqs_managed_sse_enabled   = true
-  message_retention_seconds = 1209600
-  tags                      = var.tags
-}
-
-data "aws_iam_policy_document" "registration_api_dlq" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["sqs:*"]
-    resources = [aws_sqs_queue.registration_api_dlq.arn]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-}
-
-resource "aws_sqs_queue_policy" "registration_api_dlq" {
-  queue_url = aws_sqs_queue.registration_api_dlq.id
-  policy    = data.aws_iam_policy_document.registration_api_dlq.json
-}
-
+# Invoked synchronously (RequestResponse: it answers accepted/refused), by a caller or an API
+# in front of it, so it has no asynchronous path to give a DLQ. moto 5.2.5 does not store a
+# function's DeadLetterConfig either (every plan would show a diff); if it is ever invoked
+# with InvocationType=Event, set dead_letter_target and patch the emulator.
 module "registration_api_function" {
   source = "../lambda-function"
 
@@ -115,7 +85,6 @@ module "registration_api_function" {
   log_retention_days = var.lambda_defaults.log_retention_days
   kms_key_arn        = aws_kms_key.platform.arn
   layer_arns         = [aws_lambda_layer_version.shared.arn]
-  dead_letter_target = { arn = aws_sqs_queue.registration_api_dlq.arn }
   environment_variables = {
     TOPIC_ARN = module.registration.topic_arn
   }
@@ -215,21 +184,4 @@ module "registration" {
   }
 
   tags = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "registration_api_dlq_depth" {
-  alarm_name          = "${aws_sqs_queue.registration_api_dlq.name}-not-empty"
-  alarm_description   = "Asynchronous sign-ups failed and wait in ${aws_sqs_queue.registration_api_dlq.name}: inspect, fix, then replay."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = aws_sqs_queue.registration_api_dlq.name }
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = var.alarm_actions
-  ok_actions          = var.alarm_actions
-  tags                = var.tags
 }

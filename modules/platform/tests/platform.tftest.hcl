@@ -107,10 +107,6 @@ run "registration_workload" {
     condition     = output.registration.function_name == "swy-test-registration-api" && output.registration.topic_arn == module.registration.topic_arn
     error_message = "The registration output names the publishing function and the topic."
   }
-  assert {
-    condition     = aws_sqs_queue.registration_api_dlq.sqs_managed_sse_enabled && aws_cloudwatch_metric_alarm.registration_api_dlq_depth.dimensions.QueueName == aws_sqs_queue.registration_api_dlq.name
-    error_message = "The publisher's async DLQ is encrypted and alarmed."
-  }
 }
 
 run "rejects_registration_concurrency_below_two" {
