@@ -17,7 +17,7 @@ from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingErro
 
 from tests.conftest import REGION
 from tools.harness.faults import FlakyService
-from tools.harness.lambda_runtime import FakeLambdaContext
+from tools.harness.lambda_runtime import FakeLambdaContext, LogSink
 from tools.harness.sqs_source import lambda_sqs_record
 
 ACCOUNT = "123456789012"
@@ -208,7 +208,7 @@ def test_sales_lead_parks_a_non_pro_sign_up(aws: dict[str, str], monkeypatch: py
 
 
 def test_a_throttled_table_fails_only_its_records_and_retries_apply_each_once(
-    aws: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    aws: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # GIVEN half of the function's DynamoDB calls (Powertools' and its own) are throttled
     flaky = FlakyService(rate=0.5, seed=3).attach(boto3.DEFAULT_SESSION)  # type: ignore[arg-type]
@@ -241,6 +241,12 @@ def test_a_throttled_table_fails_only_its_records_and_retries_apply_each_once(
     assert counter[0]["signups"]["N"] == "20"
     markers = [i for i in items("swy-test-signups") if i["pk"]["S"].startswith("USER#")]
     assert len(markers) == 20
+    # and the EventsApplied metric says so too, even for effects whose record was lost
+    emitted = LogSink()
+    emitted.write(capsys.readouterr().out)
+    totals = emitted.metric_totals()
+    assert totals["EventsApplied"] == 20
+    assert totals["DuplicatesIgnored"] >= 1, totals  # some effects were applied, their record lost, then replayed
 
 
 def test_registration_publishes_with_the_plan_attribute_and_the_filter_selects_pro(

@@ -99,6 +99,12 @@ class EventConsumer:
 
     def _apply(self, *, event: dict[str, Any], message_id: str) -> dict[str, str]:
         outcome = self.effect(envelope.parse(event))
+        # Counted here, when the effect happens: if recording the result fails afterwards, the
+        # retry finds the effect already applied, and the count stays exactly once.
+        if outcome == "applied":
+            metrics.add_metric(name="EventsApplied", unit=MetricUnit.Count, value=1)
+        else:
+            metrics.add_metric(name="DuplicatesIgnored", unit=MetricUnit.Count, value=1)
         # Stored by Powertools and replayed for a redelivery: messageId tells them apart.
         return {"outcome": outcome, "messageId": message_id}
 
@@ -127,9 +133,7 @@ class EventConsumer:
             metrics.add_metric(name="EventsRejected", unit=MetricUnit.Count, value=1)
             return
         result = self._once()(event=event.to_dict(), message_id=record.message_id)
-        if result["outcome"] == "applied" and result["messageId"] == record.message_id:
-            metrics.add_metric(name="EventsApplied", unit=MetricUnit.Count, value=1)
-        else:
+        if result["messageId"] != record.message_id:  # Powertools replayed a stored result
             logger.info("duplicate ignored", extra={"eventId": event.event_id, "messageId": record.message_id})
             metrics.add_metric(name="DuplicatesIgnored", unit=MetricUnit.Count, value=1)
 
