@@ -20,7 +20,7 @@ import json
 import random
 import time
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,10 +54,21 @@ class ConsumerResult:
     unexpected_users: int = 0  # sales-lead: users that are not pro
 
     @property
+    def metrics_consistent(self) -> bool:
+        """Without faults the EventsApplied metric is exact. Under injected faults the tables are
+        the proof (one item per user; analytics counters move by exactly the new users): a few
+        EventsApplied data points can go missing there (see the registration README note), but
+        the metric may never exceed one per user."""
+        applied = self.metrics.get("EventsApplied", 0)
+        if self.faults_injected == 0:
+            return applied == self.expected_users
+        return applied <= self.expected_users <= applied + self.metrics.get("DuplicatesIgnored", 0)
+
+    @property
     def accounted(self) -> bool:
         return (
             self.applied_users == self.expected_users
-            and self.metrics.get("EventsApplied", 0) == self.expected_users  # exactly once
+            and self.metrics_consistent
             and self.poison_parked_with_reason == self.poison_expected
             and self.metrics.get("EventsRejected", 0) == self.poison_expected
             and self.reasons_ok
@@ -180,32 +191,34 @@ def run(
     duplicate_rate: float = 0.03,
     poison_rate: float = 0.01,
     faults: dict[str, int] | None = None,
+    chunk: int = 250,
     seed: int = 5,
 ) -> RegistrationResult:
+    """Publish in chunks of `chunk` sign-ups and drain every consumer after each, as consumers
+    run alongside producers (and the emulator's queues stay short)."""
     rng = random.Random(seed)
     run_id = uuid.uuid4().hex[:12]
     wiring = outputs[NAME]
     subscribers = wiring["subscribers"]
     sns, sqs, dynamodb = account.client("sns"), account.client("sqs"), account.client("dynamodb")
-    seconds: dict[str, float] = {}
-    counters_before = _signup_counters(dynamodb, wiring["tables"]["signups"])
+    seconds: defaultdict[str, float] = defaultdict(float)
 
-    # 1. Sign-ups through the deployed registration function (plus two it must refuse).
-    started = time.monotonic()
     api = account.execution_environment(wiring["function_name"])
-    accepted: list[dict[str, Any]] = []
-    for i in range(registrations):
-        plan = rng.choices([p for p, _ in PLANS], weights=[w for _, w in PLANS])[0]
-        request = {
-            "email": f"user{i}-{run_id}@example.com",
-            "displayName": f"User {i}",
-            "plan": plan,
-            "source": rng.choice(SOURCES),
-        }
-        response = api.invoke(request)
-        if not response["accepted"]:
-            raise RuntimeError(f"registration refused: {response}")
-        accepted.append(response["event"])
+    players: dict[str, SqsEventSourcePlayer] = {}
+    flaky: dict[str, FlakyService] = {}
+    for name, sub in subscribers.items():
+        (players[name],) = account.sqs_players(sub["function_name"])
+    # Settle what an earlier, interrupted run left in the queues, so this run counts only itself.
+    started = time.monotonic()
+    for player in players.values():
+        player.drain()
+    seconds["settle"] = time.monotonic() - started
+    baseline = {name: (p.environment.logs.metric_totals(), p.stats.batches) for name, p in players.items()}
+    counters_before = _signup_counters(dynamodb, wiring["tables"]["signups"])
+    for name, player in players.items():
+        if faults and name in faults:
+            flaky[name] = flaky_for_first_batches(player.environment, player.environment.invocations + faults[name])
+
     refused = [
         api.invoke({"email": f"broken-{run_id}", "displayName": "X", "source": "web"}),
         api.invoke({"email": f"x-{run_id}@example.com", "displayName": "X", "plan": "gold", "source": "web"}),
@@ -213,20 +226,46 @@ def run(
     if any(r["accepted"] for r in refused):
         raise RuntimeError(f"the API accepted an invalid sign-up: {refused}")
 
-    # 2. Redeliveries (the same event again) and poison from a misbehaving producer.
-    duplicates = rng.sample(accepted, k=round(registrations * duplicate_rate))
-    for event in duplicates:
-        _publish(sns, wiring["topic_arn"], json.dumps(event), event["eventDetails"]["plan"])
+    accepted: list[dict[str, Any]] = []
+    duplicates: list[dict[str, Any]] = []
     poison: list[tuple[str, str, str]] = []  # (body, kind, plan)
-    for i in range(max(1, round(registrations * poison_rate))):
-        kind = list(POISON_REASONS)[i % len(POISON_REASONS)]
-        plan = "pro" if i % 2 == 0 else "free"
-        body = _poison(kind, run_id, i, accepted[i])
-        _publish(sns, wiring["topic_arn"], body, plan)
-        poison.append((body, kind, plan))
-    seconds["publish"] = time.monotonic() - started
+    poison_total = max(len(POISON_REASONS), round(registrations * poison_rate))
+    chunks = max(1, -(-registrations // chunk))
+    for c in range(chunks):
+        # 1. Sign-ups through the deployed registration function.
+        started = time.monotonic()
+        batch: list[dict[str, Any]] = []
+        for i in range(c * chunk, min(registrations, (c + 1) * chunk)):
+            plan = rng.choices([p for p, _ in PLANS], weights=[w for _, w in PLANS])[0]
+            request = {
+                "email": f"user{i}-{run_id}@example.com",
+                "displayName": f"User {i}",
+                "plan": plan,
+                "source": rng.choice(SOURCES),
+            }
+            response = api.invoke(request)
+            if not response["accepted"]:
+                raise RuntimeError(f"registration refused: {response}")
+            batch.append(response["event"])
+        accepted += batch
+        # 2. Redeliveries (the same event again) and poison from a misbehaving producer.
+        for event in rng.sample(batch, k=max(1, round(len(batch) * duplicate_rate))):
+            _publish(sns, wiring["topic_arn"], json.dumps(event), event["eventDetails"]["plan"])
+            duplicates.append(event)
+        for i in range(c, poison_total, chunks):
+            kind = list(POISON_REASONS)[i % len(POISON_REASONS)]
+            plan = "pro" if i % 2 == 0 else "free"
+            body = _poison(kind, run_id, i, batch[0])
+            _publish(sns, wiring["topic_arn"], body, plan)
+            poison.append((body, kind, plan))
+        seconds["publish"] += time.monotonic() - started
+        # 3. Every consumer drains what arrived, through its deployed mapping.
+        for name, player in players.items():
+            started = time.monotonic()
+            player.drain()
+            seconds[name] += time.monotonic() - started
 
-    # 3. Drain every consumer through its deployed mapping (faults at the harness level).
+    # 4. What exhausted its retries (faults) is redriven, as an operator would; poison stays.
     users = {e["eventDetails"]["userId"]: e["eventDetails"] for e in accepted}
     pro = {u for u, d in users.items() if d["plan"] == "pro"}
     result = RegistrationResult(
@@ -239,15 +278,10 @@ def run(
         refused=len(refused),
         signups_by_source=dict(Counter(d["source"] for d in users.values())),
         counter_delta_by_source={},
-        seconds=seconds,
     )
     for name, sub in subscribers.items():
         started = time.monotonic()
-        (player,) = account.sqs_players(sub["function_name"])
-        flaky: FlakyService | None = None
-        if faults and name in faults:
-            flaky = flaky_for_first_batches(player.environment, faults[name])
-        player.drain()
+        player = players[name]
         parked, redriven = _sweep_dlq(sqs, sub["dlq_url"], sub["queue_url"], run_id)
         total_redriven, rounds = redriven, 0
         while redriven and rounds < 3:
@@ -260,15 +294,28 @@ def run(
             more_parked, redriven = _sweep_dlq(sqs, sub["dlq_url"], sub["queue_url"], run_id)
             parked += more_parked
             total_redriven += redriven
-        seconds[name] = time.monotonic() - started
+        seconds[name] += time.monotonic() - started
         result.consumers[name] = _account_consumer(
-            name, sub, wiring, player, parked, users, pro, poison, dynamodb, sqs, flaky, total_redriven
+            name,
+            sub,
+            wiring,
+            player,
+            parked,
+            users,
+            pro,
+            poison,
+            dynamodb,
+            sqs,
+            flaky.get(name),
+            total_redriven,
+            baseline[name],
         )
     result.counter_delta_by_source = {
         source: total - counters_before.get(source, 0)
         for source, total in _signup_counters(dynamodb, wiring["tables"]["signups"]).items()
         if total != counters_before.get(source, 0)
     }
+    result.seconds = dict(seconds)
     return result
 
 
@@ -285,6 +332,7 @@ def _account_consumer(
     sqs: Any,
     flaky: FlakyService | None,
     redriven: int,
+    baseline: tuple[dict[str, float], int],
 ) -> ConsumerResult:
     expected = pro if name == "sales-lead" else set(users)
     tables = wiring["tables"]
@@ -313,8 +361,12 @@ def _account_consumer(
     return ConsumerResult(
         expected_users=len(expected),
         applied_users=found,
-        metrics=player.environment.logs.metric_totals(),
-        batches=player.stats.batches,
+        metrics={
+            name: value - baseline[0].get(name, 0)
+            for name, value in player.environment.logs.metric_totals().items()
+            if value != baseline[0].get(name, 0)
+        },
+        batches=player.stats.batches - baseline[1],
         poison_expected=len(expected_poison),
         poison_parked_with_reason=len(reasons),
         reasons_ok=reasons_ok,
@@ -350,6 +402,9 @@ def main(argv: list[str] | None = None) -> int:
     result = run(account, platform, registrations=args.registrations, faults=faults or None)
     for line in result.summary_lines():
         print(line)
+    if not result.accounted:
+        for name, consumer in result.consumers.items():
+            print(f"{name}: {consumer}")
     print(f"{'every event accounted for' if result.accounted else 'MISMATCH'} in {time.monotonic() - started:.0f}s")
     return 0 if result.accounted else 1
 
