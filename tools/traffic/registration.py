@@ -54,21 +54,11 @@ class ConsumerResult:
     unexpected_users: int = 0  # sales-lead: users that are not pro
 
     @property
-    def metrics_consistent(self) -> bool:
-        """Without faults the EventsApplied metric is exact. Under injected faults the tables are
-        the proof (one item per user; analytics counters move by exactly the new users): a few
-        EventsApplied data points can go missing there (see the registration README note), but
-        the metric may never exceed one per user."""
-        applied = self.metrics.get("EventsApplied", 0)
-        if self.faults_injected == 0:
-            return applied == self.expected_users
-        return applied <= self.expected_users <= applied + self.metrics.get("DuplicatesIgnored", 0)
-
-    @property
     def accounted(self) -> bool:
         return (
             self.applied_users == self.expected_users
-            and self.metrics_consistent
+            # exactly once by metric too: counted when the effect happens, never for a replay
+            and self.metrics.get("EventsApplied", 0) == self.expected_users
             and self.poison_parked_with_reason == self.poison_expected
             and self.metrics.get("EventsRejected", 0) == self.poison_expected
             and self.reasons_ok
@@ -102,7 +92,8 @@ class RegistrationResult:
         for name, c in self.consumers.items():
             extra = f", {c.faults_injected} faults injected, {c.redriven} redriven" if c.faults_injected else ""
             lines.append(
-                f"{name:>10}: {c.applied_users}/{c.expected_users} users applied once, "
+                f"{name:>10}: {c.applied_users}/{c.expected_users} users applied once "
+                f"(EventsApplied {int(c.metrics.get('EventsApplied', 0))}), "
                 f"{int(c.metrics.get('DuplicatesIgnored', 0))} duplicates ignored, "
                 f"{c.poison_parked_with_reason}/{c.poison_expected} poison parked with reason, "
                 f"{c.batches} batches{extra}"
