@@ -57,3 +57,16 @@ output "voting" {
     log_group_name        = module.voting_function.log_group_name
   }
 }
+
+output "registration" {
+  description = "Registration workload: the function to call, the topic, the tables, and each subscriber's queue/DLQ/subscription/function."
+  value = {
+    function_name = module.registration_api_function.function_name
+    function_arn  = module.registration_api_function.function_arn
+    role_arn      = module.registration_api_function.role_arn
+    topic_arn     = module.registration.topic_arn
+    kms_key_arn   = module.registration.kms_key_arn
+    tables        = { for k, t in aws_dynamodb_table.registration : k => t.name }
+    subscribers   = module.registration.subscribers
+  }
+}

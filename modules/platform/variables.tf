@@ -125,3 +125,34 @@ variable "voting" {
     error_message = "voting.access_control must be \"api_key\" or \"iam\"."
   }
 }
+
+variable "registration" {
+  description = "Registration workload: UserRegistered fanned out over SNS to analytics, mailing, onboarding and sales-lead consumers."
+  type = object({
+    batch_size          = optional(number, 10)
+    maximum_concurrency = optional(number, 2)
+    max_receive_count   = optional(number, 5)
+    consumer_timeout    = optional(number, 10)
+  })
+  default = {}
+
+  validation {
+    condition     = var.registration.maximum_concurrency >= 2 && var.registration.maximum_concurrency <= 1000
+    error_message = "registration.maximum_concurrency must be 2-1000 (the range Lambda accepts for scaling_config)."
+  }
+
+  validation {
+    condition     = var.registration.batch_size >= 1 && var.registration.batch_size <= 10
+    error_message = "registration.batch_size must be 1-10 (the consumers use no batching window beyond 1 s)."
+  }
+
+  validation {
+    condition     = var.registration.max_receive_count >= 1 && var.registration.max_receive_count <= 1000
+    error_message = "registration.max_receive_count must be 1-1000."
+  }
+
+  validation {
+    condition     = var.registration.consumer_timeout >= 3 && var.registration.consumer_timeout <= 900
+    error_message = "registration.consumer_timeout must be 3-900 seconds (queues get 6x this as visibility timeout)."
+  }
+}

@@ -172,6 +172,18 @@ class ExecutionEnvironment:
         finally:
             self._default_session, boto3.DEFAULT_SESSION = boto3.DEFAULT_SESSION, outer_session
 
+    def default_session(self) -> boto3.Session:
+        """The boto3 default session the function's code uses, created as the function would.
+
+        For harness-level fault injection: handlers registered on its events (for example
+        `before-call.dynamodb`) apply to every client the function creates afterwards.
+        """
+        if self._default_session is None:
+            with self._running():
+                boto3.setup_default_session()
+        assert self._default_session is not None
+        return self._default_session
+
     def invoke(self, event: dict[str, Any]) -> Any:
         context = FakeLambdaContext(
             function_name=self.config["FunctionName"],

@@ -29,6 +29,9 @@ mock_provider "aws" {
   mock_resource "aws_dynamodb_table" {
     defaults = { arn = "arn:aws:dynamodb:eu-west-1:111111111111:table/mock" }
   }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:eu-west-1:111111111111:mock" }
+  }
   mock_resource "aws_cloudwatch_log_group" {
     defaults = { arn = "arn:aws:logs:eu-west-1:111111111111:log-group:mock" }
   }
@@ -80,6 +83,45 @@ run "secure_defaults" {
   }
 }
 
+run "registration_workload" {
+  command = apply
+
+  assert {
+    condition     = alltrue([for t in aws_dynamodb_table.registration : t.server_side_encryption[0].enabled && t.server_side_encryption[0].kms_key_arn == aws_kms_key.platform.arn])
+    error_message = "Every registration table is encrypted with the platform CMK."
+  }
+  assert {
+    condition     = alltrue([for t in aws_dynamodb_table.registration : t.point_in_time_recovery[0].enabled && t.deletion_protection_enabled])
+    error_message = "Registration tables keep PITR and deletion protection outside the sandbox."
+  }
+  assert {
+    condition     = one(aws_dynamodb_table.registration["idempotency"].ttl).enabled && one(aws_dynamodb_table.registration["idempotency"].ttl).attribute_name == "expiration" && aws_dynamodb_table.registration["idempotency"].hash_key == "id"
+    error_message = "The idempotency table has Powertools' key (id) and TTL on its expiration attribute."
+  }
+  assert {
+    condition     = keys(output.registration.subscribers) == ["analytics", "mailing", "onboarding", "sales-lead"]
+    error_message = "Four consumers subscribe to the registration topic."
+  }
+  assert {
+    condition     = output.registration.subscribers["sales-lead"].function_name == "swy-test-registration-sales-lead" && output.registration.tables.leads == "swy-test-registration-leads"
+    error_message = "Registration resources follow <prefix>-registration-<name>."
+  }
+  assert {
+    condition     = output.registration.function_name == "swy-test-registration-api" && output.registration.topic_arn == module.registration.topic_arn
+    error_message = "The registration output names the publishing function and the topic."
+  }
+}
+
+run "rejects_registration_concurrency_below_two" {
+  command = plan
+
+  variables {
+    registration = { maximum_concurrency = 1 }
+  }
+
+  expect_failures = [var.registration]
+}
+
 run "sandbox_may_switch_data_protection_off" {
   command = plan
 
@@ -89,7 +131,7 @@ run "sandbox_may_switch_data_protection_off" {
   }
 
   assert {
-    condition     = !aws_dynamodb_table.audit_log.deletion_protection_enabled
+    condition     = !aws_dynamodb_table.audit_log.deletion_protection_enabled && alltrue([for t in aws_dynamodb_table.registration : !t.deletion_protection_enabled])
     error_message = "The sandbox can be destroyed."
   }
 }

@@ -1,0 +1,1 @@
+"""Registration onboarding: the new user's starter workspace."""

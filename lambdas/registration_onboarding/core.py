@@ -1,0 +1,34 @@
+"""Pure domain logic: what a starter workspace holds, by plan. No AWS, no Powertools."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from switchyard.envelope import Envelope
+
+PROJECT_QUOTA = {"free": 1, "pro": 10, "team": 50}
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    user_id: str
+    workspace_id: str
+    name: str
+    plan: str
+    project_quota: int
+    created_at: str
+    event_id: str
+
+
+def starter_workspace(event: Envelope) -> Workspace:
+    details = event.event_details
+    user_id = details["userId"]
+    return Workspace(
+        user_id=user_id,
+        workspace_id="ws-" + user_id.removeprefix("usr-"),  # derived, so a replay names the same workspace
+        name=f"{details['displayName']}'s workspace",
+        plan=details["plan"],
+        project_quota=PROJECT_QUOTA[details["plan"]],
+        created_at=details["registeredAt"],
+        event_id=event.event_id,
+    )

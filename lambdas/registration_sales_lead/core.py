@@ -1,0 +1,36 @@
+"""Pure domain logic: a lead for the sales team. No AWS, no Powertools."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from switchyard.envelope import Envelope
+
+
+@dataclass(frozen=True, slots=True)
+class Lead:
+    user_id: str
+    email: str
+    display_name: str
+    source: str
+    registered_at: str
+    event_id: str
+
+
+def why_not_a_lead(event: Envelope) -> str | None:
+    """Only pro sign-ups are leads. The filter policy delivers only those; anything else means a
+    misconfigured subscription, and retrying cannot fix it: the consumer parks it with this reason."""
+    plan = event.event_details["plan"]
+    return None if plan == "pro" else f"plan {plan!r} is not a sales lead (only 'pro' is): check the filter policy"
+
+
+def lead(event: Envelope) -> Lead:
+    details = event.event_details
+    return Lead(
+        user_id=details["userId"],
+        email=details["email"],
+        display_name=details["displayName"],
+        source=details["source"],
+        registered_at=details["registeredAt"],
+        event_id=event.event_id,
+    )

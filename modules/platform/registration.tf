@@ -1,0 +1,187 @@
+# Registration workload: the registration function publishes UserRegistered (schema-validated)
+# to an SNS topic; modules/pubsub-fanout fans it out to four independent consumers, each with
+# its own encrypted queue, DLQ and function. Every consumer applies an event once (Powertools
+# idempotency on eventId in one shared table with TTL, plus conditional writes of its effect).
+
+locals {
+  registration_name = "${var.name_prefix}-registration"
+  registration_tables = {
+    # name suffix => key schema (hash, optional range)
+    idempotency = { hash_key = "id", range_key = null }
+    signups     = { hash_key = "pk", range_key = "sk" }
+    outbox      = { hash_key = "outboxId", range_key = null }
+    workspaces  = { hash_key = "userId", range_key = null }
+    leads       = { hash_key = "userId", range_key = null }
+  }
+  registration_consumer_common = {
+    IDEMPOTENCY_TABLE_NAME = aws_dynamodb_table.registration["idempotency"].name
+  }
+  # Powertools' DynamoDB persistence layer: get, put (in progress), update (done), delete (failed).
+  registration_idempotency_statement = {
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
+    resources = [aws_dynamodb_table.registration["idempotency"].arn]
+  }
+}
+
+resource "aws_dynamodb_table" "registration" {
+  #checkov:skip=CKV_AWS_28:PITR follows var.data_protection (default on); a validation refuses turning it off outside the sandbox
+  for_each = local.registration_tables
+
+  name                        = "${local.registration_name}-${each.key}"
+  billing_mode                = "PAY_PER_REQUEST"
+  hash_key                    = each.value.hash_key
+  range_key                   = each.value.range_key
+  deletion_protection_enabled = var.data_protection.deletion_protection
+
+  attribute {
+    name = each.value.hash_key
+    type = "S"
+  }
+
+  dynamic "attribute" {
+    for_each = each.value.range_key == null ? [] : [each.value.range_key]
+    content {
+      name = attribute.value
+      type = "S"
+    }
+  }
+
+  # Idempotency records expire (Powertools writes `expiration`); reads check it themselves.
+  dynamic "ttl" {
+    for_each = each.key == "idempotency" ? ["expiration"] : []
+    content {
+      attribute_name = ttl.value
+      enabled        = true
+    }
+  }
+
+  point_in_time_recovery {
+    enabled = var.data_protection.point_in_time_recovery
+  }
+
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = aws_kms_key.platform.arn
+  }
+
+  tags = var.tags
+}
+
+# --- the publisher ------------------------------------------------------------------------
+# Invoked synchronously (RequestResponse: it answers accepted/refused), by a caller or an API
+# in front of it, so it has no asynchronous path to give a DLQ. moto 5.2.5 does not store a
+# function's DeadLetterConfig either (every plan would show a diff); if it is ever invoked
+# with InvocationType=Event, set dead_letter_target and patch the emulator.
+module "registration_api_function" {
+  source = "../lambda-function"
+
+  name               = "${local.registration_name}-api"
+  description        = "Validates a sign-up and publishes UserRegistered"
+  handler            = "registration_api.handler.lambda_handler"
+  package_path       = "${var.artifacts_dir}/lambdas/registration_api.zip"
+  architecture       = var.lambda_defaults.architecture
+  memory_size        = var.lambda_defaults.memory_size
+  timeout            = var.lambda_defaults.timeout
+  log_retention_days = var.lambda_defaults.log_retention_days
+  kms_key_arn        = aws_kms_key.platform.arn
+  layer_arns         = [aws_lambda_layer_version.shared.arn]
+  environment_variables = {
+    TOPIC_ARN = module.registration.topic_arn
+  }
+  policy_statements = {
+    PublishUserRegistered = {
+      actions   = ["sns:Publish"]
+      resources = [module.registration.topic_arn]
+    }
+    EncryptThroughSns = {
+      actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+      resources = [module.registration.kms_key_arn]
+      conditions = [{
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["sns.${local.region}.amazonaws.com"]
+      }]
+    }
+  }
+  tags = var.tags
+}
+
+# --- the fan-out: one map entry per consumer ----------------------------------------------
+module "registration" {
+  source = "../pubsub-fanout"
+
+  name                 = local.registration_name
+  function_kms_key_arn = aws_kms_key.platform.arn
+  layer_arns           = [aws_lambda_layer_version.shared.arn]
+  publisher_role_arns  = [module.registration_api_function.role_arn]
+  alarm_actions        = var.alarm_actions
+  function_defaults = {
+    architecture       = var.lambda_defaults.architecture
+    memory_size        = var.lambda_defaults.memory_size
+    timeout            = var.registration.consumer_timeout
+    log_retention_days = var.lambda_defaults.log_retention_days
+  }
+
+  subscribers = {
+    analytics = {
+      description           = "Counts sign-ups per day and source, each user once"
+      handler               = "registration_analytics.handler.lambda_handler"
+      package_path          = "${var.artifacts_dir}/lambdas/registration_analytics.zip"
+      environment_variables = merge(local.registration_consumer_common, { SIGNUPS_TABLE_NAME = aws_dynamodb_table.registration["signups"].name })
+      batch_size            = var.registration.batch_size
+      maximum_concurrency   = var.registration.maximum_concurrency
+      max_receive_count     = var.registration.max_receive_count
+      policy_statements = {
+        UseIdempotencyTable = local.registration_idempotency_statement
+        CountSignUpsOnce = {
+          # TransactWriteItems is authorised per item: a conditional put and an update.
+          actions   = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"]
+          resources = [aws_dynamodb_table.registration["signups"].arn]
+        }
+      }
+    }
+    mailing = {
+      description           = "Writes one welcome email per user to the outbox"
+      handler               = "registration_mailing.handler.lambda_handler"
+      package_path          = "${var.artifacts_dir}/lambdas/registration_mailing.zip"
+      environment_variables = merge(local.registration_consumer_common, { OUTBOX_TABLE_NAME = aws_dynamodb_table.registration["outbox"].name })
+      batch_size            = var.registration.batch_size
+      maximum_concurrency   = var.registration.maximum_concurrency
+      max_receive_count     = var.registration.max_receive_count
+      policy_statements = {
+        UseIdempotencyTable = local.registration_idempotency_statement
+        WriteOutbox         = { actions = ["dynamodb:PutItem"], resources = [aws_dynamodb_table.registration["outbox"].arn] }
+      }
+    }
+    onboarding = {
+      description           = "Creates each new user's starter workspace"
+      handler               = "registration_onboarding.handler.lambda_handler"
+      package_path          = "${var.artifacts_dir}/lambdas/registration_onboarding.zip"
+      environment_variables = merge(local.registration_consumer_common, { WORKSPACES_TABLE_NAME = aws_dynamodb_table.registration["workspaces"].name })
+      batch_size            = var.registration.batch_size
+      maximum_concurrency   = var.registration.maximum_concurrency
+      max_receive_count     = var.registration.max_receive_count
+      policy_statements = {
+        UseIdempotencyTable = local.registration_idempotency_statement
+        CreateWorkspaces    = { actions = ["dynamodb:PutItem"], resources = [aws_dynamodb_table.registration["workspaces"].arn] }
+      }
+    }
+    sales-lead = {
+      description           = "Opens a sales lead for each pro sign-up"
+      handler               = "registration_sales_lead.handler.lambda_handler"
+      package_path          = "${var.artifacts_dir}/lambdas/registration_sales_lead.zip"
+      environment_variables = merge(local.registration_consumer_common, { LEADS_TABLE_NAME = aws_dynamodb_table.registration["leads"].name })
+      filter_policy         = jsonencode({ plan = ["pro"] })
+      filter_policy_scope   = "MessageAttributes"
+      batch_size            = var.registration.batch_size
+      maximum_concurrency   = var.registration.maximum_concurrency
+      max_receive_count     = var.registration.max_receive_count
+      policy_statements = {
+        UseIdempotencyTable = local.registration_idempotency_statement
+        OpenLeads           = { actions = ["dynamodb:PutItem"], resources = [aws_dynamodb_table.registration["leads"].arn] }
+      }
+    }
+  }
+
+  tags = var.tags
+}

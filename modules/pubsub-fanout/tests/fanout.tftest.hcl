@@ -1,0 +1,266 @@
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "111111111111" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:eu-west-1:111111111111:key/11111111-1111-1111-1111-111111111111" }
+  }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:eu-west-1:111111111111:swy-test-registration" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::111111111111:role/mock" }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = { arn = "arn:aws:sqs:eu-west-1:111111111111:mock", url = "https://sqs.eu-west-1.amazonaws.com/111111111111/mock" }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = { arn = "arn:aws:lambda:eu-west-1:111111111111:function:mock" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-1:111111111111:log-group:mock" }
+  }
+}
+
+variables {
+  name                 = "swy-test-registration"
+  function_kms_key_arn = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000000"
+  publisher_role_arns  = ["arn:aws:iam::111111111111:role/swy-test-registration-api-role"]
+  subscribers = {
+    mailing = {
+      handler      = "registration_mailing.handler.lambda_handler"
+      package_path = "tests/fixtures/handler.zip"
+    }
+    sales-lead = {
+      handler       = "registration_sales_lead.handler.lambda_handler"
+      package_path  = "tests/fixtures/handler.zip"
+      filter_policy = "{\"plan\":[\"pro\"]}"
+      timeout       = 10
+    }
+    by-body = {
+      handler             = "registration_mailing.handler.lambda_handler"
+      package_path        = "tests/fixtures/handler.zip"
+      filter_policy       = "{\"eventDetails\":{\"plan\":[\"pro\"]}}"
+      filter_policy_scope = "MessageBody"
+    }
+  }
+}
+
+run "encrypted_with_its_own_rotating_cmk" {
+  command = apply
+
+  assert {
+    condition     = aws_kms_key.this.enable_key_rotation
+    error_message = "The topic key must rotate."
+  }
+  assert {
+    condition     = aws_sns_topic.this.kms_master_key_id == aws_kms_key.this.arn
+    error_message = "The topic is encrypted with the module's CMK."
+  }
+  assert {
+    condition     = alltrue([for q in concat(values(aws_sqs_queue.this), values(aws_sqs_queue.dlq)) : q.kms_master_key_id == aws_kms_key.this.arn && !q.sqs_managed_sse_enabled])
+    error_message = "Every subscriber queue and DLQ is encrypted with the CMK (SNS cannot deliver to alias/aws/sqs)."
+  }
+  assert {
+    condition     = alltrue([for s in data.aws_iam_policy_document.key.statement : !contains(s.actions, "kms:*")])
+    error_message = "Nobody, not even the account root, gets kms:* on the topic key."
+  }
+  assert {
+    condition     = [for s in data.aws_iam_policy_document.key.statement : one(s.principals).identifiers if s.sid == "SnsDeliversThisTopicToEncryptedQueues"][0] == toset(["sns.amazonaws.com"]) && [for s in data.aws_iam_policy_document.key.statement : one(s.condition).values if s.sid == "SnsDeliversThisTopicToEncryptedQueues"][0] == tolist(["arn:aws:sns:eu-west-1:111111111111:swy-test-registration"])
+    error_message = "SNS may use the key only on behalf of this topic."
+  }
+  assert {
+    condition = [for s in data.aws_iam_policy_document.key.statement : [for c in s.condition : c.values if c.variable == "aws:PrincipalArn"][0] if s.sid == "ConsumersReadAndParkThroughSqsOnly"][0] == tolist([
+      "arn:aws:iam::111111111111:role/swy-test-registration-by-body-role",
+      "arn:aws:iam::111111111111:role/swy-test-registration-mailing-role",
+      "arn:aws:iam::111111111111:role/swy-test-registration-sales-lead-role",
+    ])
+    error_message = "Exactly the consumers' roles may decrypt, and only through SQS."
+  }
+  assert {
+    condition     = alltrue([for k, m in module.consumer : m.role_name == "swy-test-registration-${k}-role"])
+    error_message = "The key policy's consumer role ARNs are built from the names ../lambda-function gives the roles: they must match."
+  }
+  assert {
+    condition     = [for s in data.aws_iam_policy_document.key.statement : one(s.condition).values if s.sid == "PublishersEncryptThroughSnsOnly"][0] == tolist(["sns.eu-west-1.amazonaws.com"])
+    error_message = "Publishers use the key only through SNS."
+  }
+}
+
+run "one_dlq_per_subscriber_for_redrive_and_subscription_failures" {
+  command = apply
+
+  assert {
+    condition     = alltrue([for k, q in aws_sqs_queue.this : jsondecode(q.redrive_policy).deadLetterTargetArn == aws_sqs_queue.dlq[k].arn && jsondecode(q.redrive_policy).maxReceiveCount == 5])
+    error_message = "Each subscriber queue redrives to its own DLQ after max_receive_count."
+  }
+  assert {
+    condition     = alltrue([for k, s in aws_sns_topic_subscription.this : jsondecode(s.redrive_policy).deadLetterTargetArn == aws_sqs_queue.dlq[k].arn])
+    error_message = "SNS delivery failures of each subscription go to that subscriber's DLQ."
+  }
+  assert {
+    condition     = aws_sqs_queue.dlq["sales-lead"].name == "swy-test-registration-sales-lead-dlq" && aws_sqs_queue.dlq["sales-lead"].message_retention_seconds == 1209600
+    error_message = "DLQs are named <name>-<key>-dlq and keep messages 14 days."
+  }
+  assert {
+    condition     = alltrue([for k in keys(var.subscribers) : aws_cloudwatch_metric_alarm.dlq_depth[k].dimensions.QueueName == aws_sqs_queue.dlq[k].name && aws_cloudwatch_metric_alarm.dlq_depth[k].threshold == 0])
+    error_message = "Every DLQ has a depth alarm."
+  }
+  assert {
+    condition     = aws_sqs_queue.this["sales-lead"].visibility_timeout_seconds == 60 && aws_sqs_queue.this["mailing"].visibility_timeout_seconds == 180
+    error_message = "Visibility timeout is 6x the consumer's timeout."
+  }
+  assert {
+    condition     = alltrue([for m in aws_lambda_event_source_mapping.this : m.function_response_types == toset(["ReportBatchItemFailures"]) && m.scaling_config[0].maximum_concurrency == 2])
+    error_message = "Every mapping reports partial batch failures and bounds concurrency."
+  }
+}
+
+run "queue_policies_admit_only_this_topic_over_tls" {
+  command = apply
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.queue) == 6
+    error_message = "Every queue and DLQ has a policy."
+  }
+  assert {
+    condition = alltrue([for d in data.aws_iam_policy_document.queue : alltrue([
+      for s in d.statement : s.sid == "DenyInsecureTransport"
+      ? (s.effect == "Deny" && one(s.condition).variable == "aws:SecureTransport" && contains(one(s.condition).values, "false"))
+      : (s.actions == toset(["sqs:SendMessage"]) && one(s.principals).identifiers == toset(["sns.amazonaws.com"]) && one(s.condition).test == "ArnEquals" && one(s.condition).variable == "aws:SourceArn" && one(s.condition).values == tolist([aws_sns_topic.this.arn]))
+    ])])
+    error_message = "Queue policies deny non-TLS access and allow sqs:SendMessage only from this topic."
+  }
+}
+
+run "filter_policy_wiring" {
+  command = apply
+
+  assert {
+    condition     = alltrue([for s in aws_sns_topic_subscription.this : s.raw_message_delivery && s.protocol == "sqs"])
+    error_message = "Subscriptions deliver raw messages to SQS."
+  }
+  assert {
+    condition     = jsondecode(aws_sns_topic_subscription.this["sales-lead"].filter_policy) == { plan = ["pro"] } && aws_sns_topic_subscription.this["sales-lead"].filter_policy_scope == "MessageAttributes"
+    error_message = "sales-lead filters on the plan message attribute."
+  }
+  assert {
+    condition     = aws_sns_topic_subscription.this["by-body"].filter_policy_scope == "MessageBody"
+    error_message = "filter_policy_scope MessageBody is passed through."
+  }
+  assert {
+    condition     = aws_sns_topic_subscription.this["mailing"].filter_policy == null
+    error_message = "A subscriber without a filter receives everything (no scope set)."
+  }
+  assert {
+    condition     = aws_sns_topic_subscription.this["sales-lead"].endpoint == aws_sqs_queue.this["sales-lead"].arn
+    error_message = "Each subscription delivers to its own queue."
+  }
+}
+
+run "consumer_functions_get_least_privilege" {
+  command = apply
+
+  assert {
+    condition     = module.consumer["mailing"].function_name == "swy-test-registration-mailing"
+    error_message = "Consumers are named <name>-<key>."
+  }
+  assert {
+    condition     = length(aws_lambda_event_source_mapping.this) == 3 && aws_lambda_event_source_mapping.this["mailing"].event_source_arn == aws_sqs_queue.this["mailing"].arn
+    error_message = "Each subscriber's queue feeds its own function."
+  }
+}
+
+run "rejects_bad_subscriber_key" {
+  command = plan
+  variables {
+    subscribers = { "Sales_Lead" = { handler = "a.handler.lambda_handler", package_path = "tests/fixtures/handler.zip" } }
+  }
+  expect_failures = [var.subscribers]
+}
+
+run "rejects_filter_policy_that_is_not_a_json_object" {
+  command = plan
+  variables {
+    subscribers = { pro = { handler = "a.handler.lambda_handler", package_path = "tests/fixtures/handler.zip", filter_policy = "plan = pro" } }
+  }
+  expect_failures = [var.subscribers]
+}
+
+run "rejects_unknown_filter_scope" {
+  command = plan
+  variables {
+    subscribers = { pro = { handler = "a.handler.lambda_handler", package_path = "tests/fixtures/handler.zip", filter_policy = "{\"plan\":[\"pro\"]}", filter_policy_scope = "Body" } }
+  }
+  expect_failures = [var.subscribers]
+}
+
+run "rejects_concurrency_below_two" {
+  command = plan
+  variables {
+    subscribers = { pro = { handler = "a.handler.lambda_handler", package_path = "tests/fixtures/handler.zip", maximum_concurrency = 1 } }
+  }
+  expect_failures = [var.subscribers]
+}
+
+run "rejects_large_batch_without_window" {
+  command = plan
+  variables {
+    subscribers = { pro = { handler = "a.handler.lambda_handler", package_path = "tests/fixtures/handler.zip", batch_size = 100, maximum_batching_window_in_seconds = 0 } }
+  }
+  expect_failures = [var.subscribers]
+}
+
+run "rejects_reserved_statement_ids_and_env_names" {
+  command = plan
+  variables {
+    subscribers = { pro = {
+      handler               = "a.handler.lambda_handler"
+      package_path          = "tests/fixtures/handler.zip"
+      environment_variables = { DEAD_LETTER_QUEUE_URL = "elsewhere" }
+      policy_statements     = { ParkRejectedEvents = { actions = ["sqs:SendMessage"], resources = ["arn:aws:sqs:eu-west-1:111111111111:other"] } }
+    } }
+  }
+  expect_failures = [var.subscribers]
+}
+
+run "rejects_a_name_too_long_for_iam_role_names" {
+  command = plan
+  variables {
+    name = "swy-a-very-long-platform-prefix-and-more-x"
+  }
+  expect_failures = [var.name]
+}
+
+run "rejects_a_subscriber_key_too_long_for_iam_role_names" {
+  command = plan
+  variables {
+    subscribers = { a-very-long-subscribr = { handler = "a.handler.lambda_handler", package_path = "tests/fixtures/handler.zip" } }
+  }
+  expect_failures = [var.subscribers]
+}
+
+run "rejects_an_empty_subscriber_map" {
+  command = plan
+  variables {
+    subscribers = {}
+  }
+  expect_failures = [var.subscribers]
+}
+
+run "rejects_a_package_that_is_not_a_zip" {
+  command = plan
+  variables {
+    subscribers = { pro = { handler = "a.handler.lambda_handler", package_path = "lambdas/registration_sales_lead" } }
+  }
+  expect_failures = [var.subscribers]
+}
