@@ -295,8 +295,8 @@ resource "aws_cloudwatch_log_group" "execution" {
 
 resource "aws_api_gateway_stage" "this" {
   #checkov:skip=CKV_AWS_120:responses are per-request acknowledgements and live tallies; a cache would serve stale results
-  #checkov:skip=CKV2_AWS_29:WAF is attached per environment by the edge/baseline stack (a web ACL per account, not per API); stage throttling and the usage plan bound load here
-  #checkov:skip=CKV2_AWS_51:callers are authenticated with an API key or SigV4; mutual TLS needs a custom domain, which belongs to the edge stack
+  #checkov:skip=CKV2_AWS_29:no web ACL here: a WAF web ACL is an account-level choice, attach it with aws_wafv2_web_acl_association on this stage; stage throttling and the usage plan bound load meanwhile
+  #checkov:skip=CKV2_AWS_51:callers are authenticated with an API key or SigV4; mutual TLS needs a custom domain, which this module leaves to the caller
   rest_api_id          = aws_api_gateway_rest_api.this.id
   deployment_id        = aws_api_gateway_deployment.this.id
   stage_name           = var.stage_name
