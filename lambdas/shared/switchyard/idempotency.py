@@ -97,8 +97,10 @@ class EventConsumer:
     # Optional domain check before any work: a reason means "never processable here", parked.
     reject: Callable[[envelope.Envelope], str | None] | None = None
 
-    def _apply(self, *, event: dict[str, Any], message_id: str) -> dict[str, str]:
-        outcome = self.effect(envelope.parse(event))
+    def _apply(self, *, event: dict[str, Any], message_id: str, parsed: envelope.Envelope) -> dict[str, str]:
+        # `event` is the idempotency key's payload; `parsed` is the same envelope, already
+        # validated by record_handler, so it is not parsed twice.
+        outcome = self.effect(parsed)
         # Counted here, when the effect happens: if recording the result fails afterwards, the
         # retry finds the effect already applied, and the count stays exactly once.
         if outcome == "applied":
@@ -132,7 +134,7 @@ class EventConsumer:
             )
             metrics.add_metric(name="EventsRejected", unit=MetricUnit.Count, value=1)
             return
-        result = self._once()(event=event.to_dict(), message_id=record.message_id)
+        result = self._once()(event=event.to_dict(), message_id=record.message_id, parsed=event)
         if result["messageId"] != record.message_id:  # Powertools replayed a stored result
             logger.info("duplicate ignored", extra={"eventId": event.event_id, "messageId": record.message_id})
             metrics.add_metric(name="DuplicatesIgnored", unit=MetricUnit.Count, value=1)
