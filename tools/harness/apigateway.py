@@ -110,10 +110,10 @@ class DeployedMethod:
             return f"[{error.message}]"
         return None
 
-    def _render(self, body: str, path: dict[str, str], request_time_ms: int) -> _Rendered:
-        request = vtl.Request(body=body, path=dict(path), header={"Content-Type": "application/json"})
-        ctx = vtl.context(
-            request_id=str(uuid.uuid4()),
+    def _context(self, request_time_ms: int, *, request_id: str | None = None) -> dict[str, Any]:
+        """$context as API Gateway fills it for this method's stage, account and API."""
+        return vtl.context(
+            request_id=request_id,
             request_time_ms=request_time_ms,
             http_method=self.http_method,
             resource_path=self.resource["path"],
@@ -121,6 +121,10 @@ class DeployedMethod:
             account_id=self.account.account_id,
             api_id=self.rest_api_id,
         )
+
+    def _render(self, body: str, path: dict[str, str], request_time_ms: int) -> _Rendered:
+        request = vtl.Request(body=body, path=dict(path), header={"Content-Type": "application/json"})
+        ctx = self._context(request_time_ms, request_id=str(uuid.uuid4()))
         rendered = vtl.render(self.request_template, request, ctx)
         return _Rendered(request, ctx, parse_qsl(rendered, keep_blank_values=True, strict_parsing=True))
 
@@ -197,14 +201,7 @@ class DeployedMethod:
             raise ValueError(f"not a DynamoDB integration: {self.integration['uri']}")
         _, action = match.groups()
         request = vtl.Request(path=dict(path))
-        ctx = vtl.context(
-            request_time_ms=request_time_ms,
-            http_method=self.http_method,
-            resource_path=self.resource["path"],
-            stage=self.stage,
-            account_id=self.account.account_id,
-            api_id=self.rest_api_id,
-        )
+        ctx = self._context(request_time_ms)
         call = json.loads(vtl.render(self.request_template, request, ctx))
         client = self.account.session.client(
             "dynamodb",
