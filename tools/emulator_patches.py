@@ -19,7 +19,7 @@ def compact_sqs_redrive_policy() -> None:
     """
     from moto.sqs.models import Queue
 
-    original = Queue.attributes.fget  # type: ignore[attr-defined]
+    original = Queue.attributes.fget
     if getattr(original, "_switchyard_patched", False):
         return
 
@@ -30,7 +30,7 @@ def compact_sqs_redrive_policy() -> None:
         return result
 
     attributes._switchyard_patched = True  # type: ignore[attr-defined]
-    Queue.attributes = property(attributes)  # type: ignore[method-assign,assignment]
+    Queue.attributes = property(attributes)
 
 
 def passive_event_source_mappings() -> None:
@@ -54,7 +54,7 @@ def passive_event_source_mappings() -> None:
         return esm
 
     create_event_source_mapping._switchyard_patched = True  # type: ignore[attr-defined]
-    LambdaBackend.create_event_source_mapping = create_event_source_mapping  # type: ignore[method-assign]
+    LambdaBackend.create_event_source_mapping = create_event_source_mapping
 
 
 def _unhook_trigger(backend: Any, esm: Any) -> None:
@@ -92,7 +92,7 @@ def item_level_transaction_rollback() -> None:
         return value if isinstance(value, Table) else real_copy.deepcopy(value, memo)
 
     # moto's models module reaches deepcopy as `copy.deepcopy`: tables pass through uncopied.
-    dynamodb_models.copy = types.SimpleNamespace(deepcopy=deepcopy, copy=real_copy.copy)  # type: ignore[assignment]
+    dynamodb_models.copy = types.SimpleNamespace(deepcopy=deepcopy, copy=real_copy.copy)
 
     def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
         snapshots = []
@@ -124,7 +124,7 @@ def item_level_transaction_rollback() -> None:
             raise
 
     transact_write_items._switchyard_patched = True  # type: ignore[attr-defined]
-    DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+    DynamoDBBackend.transact_write_items = transact_write_items
 
 
 def apply_all() -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -31,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tools import checkov_skips, run_checkov
+from tools.shared_provider import ProviderError, SharedProvider
+from tools.tf_cli_config import plugin_cache_lock
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -65,8 +68,9 @@ def _env(**extra: str) -> dict[str, str]:
     return {**os.environ, "TF_CLI_CONFIG_FILE": str(CLI_CONFIG), "TF_IN_AUTOMATION": "1", **GO_RUNTIME, **extra}
 
 
-# Every gate but the sandbox plan runs at lower priority: the plan is the longest serial chain
-# (emulator, init, plan, show, checkov), so it gets the CPU first and the others fill around it.
+# The two longest serial chains run at normal priority: the sandbox plan (emulator, init, plan,
+# show, checkov) and the one checkov process over the source folders. Every other gate is short
+# and runs at lower priority, filling the CPU around them.
 NICE = ("nice", "-n", "10")
 
 
@@ -100,24 +104,81 @@ def environment_roots() -> list[Path]:
     return sorted(p for p in (ROOT / "environments").iterdir() if p.is_dir() and any(p.glob("*.tf")))
 
 
-def validate(root: Path) -> Callable[[], Outcome]:
+def data_dir(kind: str, root: Path) -> str:
+    return str(WORK / kind / root.relative_to(ROOT).as_posix().replace("/", "_"))
+
+
+def init_then(root: Path, env: dict[str, str], *steps: tuple[str, ...]) -> Outcome:
+    """`terraform init -backend=false` in root, then the steps. An init that installs providers
+    (no shared one) holds the plugin cache lock; with a shared provider it installs nothing."""
+    init = ("terraform", f"-chdir={root}", "init", "-backend=false", "-input=false", "-no-color")
+    with plugin_cache_lock() if "TF_REATTACH_PROVIDERS" not in env else contextlib.nullcontext():
+        code, output = sh(*init, env=env)
+    if code != 0:
+        return Outcome("FAIL", f"$ {' '.join(init)}\n{output}")
+    return commands(*steps, env=env)
+
+
+def validate(root: Path, provider: SharedProvider, same: list[Path]) -> Callable[[], Outcome]:
     def gate() -> Outcome:
-        data_dir = WORK / "validate" / root.relative_to(ROOT).as_posix().replace("/", "_")
-        env = _env(TF_DATA_DIR=str(data_dir))
-        return commands(
-            ("terraform", f"-chdir={root}", "init", "-backend=false", "-input=false", "-no-color"),
-            ("terraform", f"-chdir={root}", "validate", "-no-color"),
-            env=env,
-        )
+        env = _env(TF_DATA_DIR=data_dir("validate", root), **provider.env_for(root))
+        outcome = init_then(root, env, ("terraform", f"-chdir={root}", "validate", "-no-color"))
+        if same:
+            names = ", ".join(str(r.relative_to(ROOT)) for r in same)
+            outcome.output += f"\n{names}: the same configuration (.tf files, lock file, folder), validated once"
+        return outcome
 
     return gate
+
+
+BACKEND_BLOCK = re.compile(r'\bbackend\s+"[^"]*"\s*\{')
+
+
+def without_backend_bodies(text: str) -> str:
+    """The text with every `backend "x" { ... }` body emptied: validate after init -backend=false
+    never reads it (dev, staging and prod differ only in their state key there)."""
+    out, position = [], 0
+    for match in BACKEND_BLOCK.finditer(text):
+        if match.start() < position:
+            continue
+        depth, end = 1, match.end()
+        while depth and end < len(text):
+            depth += {"{": 1, "}": -1}.get(text[end], 0)
+            end += 1
+        out.append(text[position : match.end()] + "}")
+        position = end
+    return "".join(out) + text[position:]
+
+
+def configuration(root: Path) -> str:
+    """What `terraform validate` reads in a root: its folder (relative module sources resolve
+    from it), its .tf/.tf.json files but their backend bodies, and its lock file; not tfvars."""
+    digest = hashlib.sha256(str(root.parent).encode())
+    for path in sorted(root.iterdir()):
+        if path.is_file() and (path.name.endswith((".tf", ".tf.json")) or path.name == ".terraform.lock.hcl"):
+            text = path.read_text()
+            text = without_backend_bodies(text) if path.name.endswith(".tf") else text
+            digest.update(b"\0" + path.name.encode() + b"\0" + text.encode())
+    return digest.hexdigest()
+
+
+def validate_gates(roots: list[Path], provider: SharedProvider) -> list[Gate]:
+    """One validate per distinct configuration: dev, staging and prod differ only in tfvars."""
+    groups: dict[str, list[Path]] = {}
+    for root in roots:
+        groups.setdefault(configuration(root), []).append(root)
+    found = []
+    for first, *same in groups.values():
+        name = f"validate {first.relative_to(ROOT)}" + (f" (= {', '.join(r.name for r in same)})" if same else "")
+        found.append(Gate(name, validate(first, provider, same), weight=2))
+    return found
 
 
 def has_make_target(target: str) -> bool:
     return bool(re.search(rf"^{re.escape(target)}:", (ROOT / "Makefile").read_text(), re.MULTILINE))
 
 
-def infra_stacks() -> Outcome:
+def infra_stacks(provider: SharedProvider) -> Outcome:
     if not has_make_target("synth"):
         if (ROOT / "infra").is_dir():
             return Outcome("FAIL", "infra/ exists but the Makefile has no `synth` target to synthesize it")
@@ -128,43 +189,55 @@ def infra_stacks() -> Outcome:
     stacks = sorted(p for p in (ROOT / "build" / "infra" / "stacks").glob("*") if (p / "cdk.tf.json").is_file())
     if not stacks:
         return Outcome("FAIL", "make synth wrote no build/infra/stacks/<stack>/cdk.tf.json")
-    # One root that calls every stack as a module: one provider schema load instead of one per
-    # stack (each costs seconds of CPU). Stacks have no input variables; their backend blocks are
-    # ignored here as with -backend=false, and their provider blocks are validated in place.
+    # One root that calls every stack as a module: one validate instead of one per stack. Stacks
+    # have no input variables; their backend blocks are ignored here as with -backend=false, and
+    # their provider blocks are validated in place. The stacks are generated after the shared
+    # provider was verified, so this root's own init checks their version constraints and the
+    # binary against the same lock file; validate then reuses the shared process.
     wrapper = WORK / "infra-stacks"
     shutil.rmtree(wrapper, ignore_errors=True)
     wrapper.mkdir(parents=True)
     calls = {re.sub(r"[^A-Za-z0-9_-]", "_", s.name): {"source": os.path.relpath(s, wrapper)} for s in stacks}
     (wrapper / "main.tf.json").write_text(json.dumps({"module": calls}, indent=1))
-    outcome = validate(wrapper)()
+    if provider.lock is not None:
+        shutil.copyfile(provider.lock, wrapper / ".terraform.lock.hcl")
+    env = _env(TF_DATA_DIR=data_dir("validate", wrapper))
+    init = ("terraform", f"-chdir={wrapper}", "init", "-backend=false", "-input=false", "-no-color")
+    with plugin_cache_lock():
+        code, output = sh(*init, *(("-lockfile=readonly",) if provider.lock else ()), env=env)
+    if code != 0:
+        return Outcome("FAIL", f"$ terraform init (infra stacks)\n{output}")
+    reattach = {"TF_REATTACH_PROVIDERS": provider.start()} if provider.lock else {}
+    outcome = commands(("terraform", f"-chdir={wrapper}", "validate", "-no-color"), env={**env, **reattach})
     if outcome.status != "PASS":
         return Outcome("FAIL", f"validating {len(stacks)} stacks from build/infra/stacks:\n{outcome.output}")
     return Outcome("PASS", f"{len(stacks)} stacks valid: " + ", ".join(s.name for s in stacks))
 
 
-def module_test(module: Path) -> Callable[[], Outcome]:
+def module_test(module: Path, provider: SharedProvider) -> Callable[[], Outcome]:
     def gate() -> Outcome:
-        return commands(
-            ("terraform", f"-chdir={module}", "init", "-backend=false", "-input=false", "-no-color"),
-            ("terraform", f"-chdir={module}", "test", "-no-color"),
-        )
+        env = _env(TF_DATA_DIR=data_dir("test", module), **provider.env_for(module))
+        return init_then(module, env, ("terraform", f"-chdir={module}", "test", "-no-color"))
 
     return gate
 
 
-def checkov_source(target: Path) -> Callable[[], Outcome]:
+def checkov_source(targets: list[Path]) -> Callable[[], Outcome]:
+    """Each folder is its own scan (own variables, own report), all in one checkov process."""
+
     def gate() -> Outcome:
-        result = run_checkov.run(target, reports=REPORTS / "checkov", prefix=NICE)
-        text = "\n".join([result.line(), *(f"FAIL {p}" for p in result.problems)])
-        return Outcome("PASS" if result.ok else "FAIL", text)
+        scans = [run_checkov.Scan(target) for target in targets]
+        results = run_checkov.run_many(scans, reports=REPORTS / "checkov")
+        lines = [r.line() for r in results] + [f"FAIL {p}" for r in results for p in r.problems]
+        return Outcome("PASS" if all(r.ok for r in results) else "FAIL", "\n".join(lines))
 
     return gate
 
 
-def checkov_sandbox_plan() -> Outcome:
+def checkov_sandbox_plan(provider: SharedProvider) -> Outcome:
     """Plan environments/sandbox against a private emulator and scan the plan JSON."""
     from tools import emulator
-    from tools.sandbox import Sandbox, TerraformError
+    from tools.sandbox import SANDBOX_ROOT, Sandbox, TerraformError
 
     missing = [z for z in ("build/layers/shared.zip",) if not (ROOT / z).is_file()]
     if missing:
@@ -194,6 +267,8 @@ def checkov_sandbox_plan() -> Outcome:
             step("init+emulator")
             sandbox.terraform("plan", "-input=false", "-no-color", "-parallelism=30", f"-out={plan_file}")
             step("plan")
+            # Rendering the saved plan configures no provider: the shared process serves it.
+            sandbox.env.update(provider.env_for(SANDBOX_ROOT))
             plan_json.write_text(sandbox.terraform("show", "-json", "-no-color", str(plan_file)).stdout)
             step("show")
         except (TerraformError, SystemExit) as error:
@@ -236,18 +311,31 @@ def workflows() -> Outcome:
     return commands((str(VENV_BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *files))
 
 
-def gates() -> list[Gate]:
+def modules() -> list[Path]:
+    return sorted(p.parent for p in (ROOT / "modules").glob("*/main.tf"))
+
+
+def shared_provider() -> SharedProvider:
+    return SharedProvider(ROOT, WORK, modules(), environment_roots(), _env())
+
+
+def gates(provider: SharedProvider) -> list[Gate]:
+    roots = environment_roots()
+    source_targets = [ROOT / "modules", *roots]
     found = [
-        Gate("checkov plan environments/sandbox", checkov_sandbox_plan, weight=40),
-        Gate("checkov modules", checkov_source(ROOT / "modules"), weight=10),
-        *(Gate(f"checkov {root.relative_to(ROOT)}", checkov_source(root), weight=10) for root in environment_roots()),
+        Gate("checkov plan environments/sandbox", lambda: checkov_sandbox_plan(provider), weight=40),
+        Gate("checkov source modules, environments/*", checkov_source(source_targets), weight=20),
         *(
-            Gate(f"terraform test {m.relative_to(ROOT)}", module_test(m), weight=8)
-            for m in sorted(p.parent for p in (ROOT / "modules").glob("*/main.tf"))
+            Gate(
+                f"terraform test {m.relative_to(ROOT)}",
+                module_test(m, provider),
+                weight=8 if m.name == "platform" else 3,
+            )
+            for m in modules()
         ),
-        Gate("mypy", mypy, weight=8),
-        Gate("validate infra stacks", infra_stacks, weight=6),
-        *(Gate(f"validate {root.relative_to(ROOT)}", validate(root), weight=3) for root in environment_roots()),
+        Gate("mypy", mypy, weight=10),
+        Gate("validate infra stacks", lambda: infra_stacks(provider), weight=5),
+        *validate_gates(roots, provider),
         Gate("ruff", ruff, weight=1),
         Gate("terraform fmt", fmt, weight=1),
         Gate("checkov skip reasons", skips, weight=1),
@@ -263,6 +351,8 @@ def run_gate(gate: Gate) -> Gate:
     started = time.monotonic()
     try:
         gate.outcome = gate.run()
+    except ProviderError as error:
+        gate.outcome = Outcome("FAIL", str(error))
     except Exception as error:  # a crashing gate is a failed gate, reported like the others
         gate.outcome = Outcome("FAIL", f"{type(error).__name__}: {error}")
     gate.seconds = time.monotonic() - started
@@ -296,7 +386,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("POLICY_JOBS", "3")))
     parser.add_argument("--list", action="store_true")
     args = parser.parse_args(argv)
-    selected = [g for g in gates() if not args.only or args.only in g.name]
+    provider = shared_provider()
+    selected = [g for g in gates(provider) if not args.only or args.only in g.name]
     if args.list:
         print("\n".join(g.name for g in selected))
         return 0
@@ -306,10 +397,11 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(REPORTS, ignore_errors=True)
     started = time.monotonic()
     print(f"policy: {len(selected)} gates, {args.jobs} at a time", flush=True)
-    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        done = []
-        for gate in pool.map(run_gate, selected):
-            done.append(gate)
+    try:
+        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            done = list(pool.map(run_gate, selected))
+    finally:
+        provider.close()
     wall = time.monotonic() - started
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     own = resource.getrusage(resource.RUSAGE_SELF)
@@ -331,8 +423,10 @@ def main(argv: list[str] | None = None) -> int:
         shows_note = gate.outcome.status == "SKIP" or (
             gate.outcome.status == "PASS" and gate.name.startswith("checkov")
         )
-        note = gate.outcome.output.splitlines()[0] if shows_note and gate.outcome.output else ""
-        print(f"{gate.name:<{width}}  {gate.outcome.status:<6}  {gate.seconds:7.1f}  {note}".rstrip())
+        notes = gate.outcome.output.splitlines() if shows_note and gate.outcome.output else [""]
+        print(f"{gate.name:<{width}}  {gate.outcome.status:<6}  {gate.seconds:7.1f}  {notes[0]}".rstrip())
+        for note in notes[1:] if gate.name.startswith("checkov") else []:
+            print(f"{'':<{width + 17}}  {note}")
     failed = [g for g in done if g.outcome and g.outcome.status == "FAIL"]
     print(f"{'total (wall / cpu)':<{width}}  {'FAIL' if failed else 'PASS':<6}  {wall:7.1f}  cpu {cpu:.1f} s")
 

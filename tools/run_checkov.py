@@ -2,7 +2,8 @@
 
 checkov 3.3 exits 0 on a folder that does not exist, on files it cannot parse and on a folder
 with no Terraform in it; all three are failures here. `--skip-download` keeps it offline.
-The custom policies in policies/ (CKV2_SWY_*) always run with the built-in checks.
+The custom policies in policies/ (CKV2_SWY_*) always run with the built-in checks. All the
+scans of one call share one checkov process (tools/checkov_batch.py).
 
     python -m tools.run_checkov modules environments          # Terraform source
     python -m tools.run_checkov --plan build/plan.json        # a `terraform show -json` plan
@@ -21,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-CHECKOV = ROOT / ".venv-checkov" / "bin" / "checkov"
+CHECKOV_PYTHON = ROOT / ".venv-checkov" / "bin" / "python"
+BATCH = ROOT / "tools" / "checkov_batch.py"
 POLICIES = ROOT / "policies"
 
 
@@ -47,7 +49,7 @@ class Result:
 
 
 def command(target: Path, *, plan: bool, out_dir: Path) -> list[str]:
-    args = [str(CHECKOV), "--skip-download", "--compact", "--output", "json", "--output", "sarif"]
+    args = ["--skip-download", "--compact", "--output", "json", "--output", "sarif"]
     args += ["--output-file-path", str(out_dir)]
     if plan:
         args += ["--file", str(target), "--framework", "terraform_plan", "--repo-root-for-plan-enrichment", str(ROOT)]
@@ -63,27 +65,57 @@ def _reports(out_dir: Path) -> list[dict[str, Any]]:
     return raw if isinstance(raw, list) else [raw]
 
 
+@dataclass(frozen=True)
+class Scan:
+    target: Path
+    plan: bool = False
+
+    @property
+    def name(self) -> str:
+        return str(self.target.relative_to(ROOT)) if self.target.is_relative_to(ROOT) else str(self.target)
+
+
 def run(target: Path, *, plan: bool = False, reports: Path | None = None, prefix: tuple[str, ...] = ()) -> Result:
-    name = str(target.relative_to(ROOT)) if target.is_relative_to(ROOT) else str(target)
-    result = Result(name)
-    if plan and not target.is_file():
-        result.problems.append(f"{name}: no such plan file")
-        return result
-    if not plan and not target.is_dir():
-        result.problems.append(f"{name}: no such directory")
-        return result
-    out_dir = (reports or ROOT / "build" / "checkov") / f"{'plan' if plan else 'src'}-{name.replace('/', '_')}"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for stale in out_dir.glob("results_*"):
-        stale.unlink()
+    return run_many([Scan(target, plan)], reports=reports, prefix=prefix)[0]
+
+
+def run_many(scans: list[Scan], *, reports: Path | None = None, prefix: tuple[str, ...] = ()) -> list[Result]:
+    """Every scan in one checkov process (tools/checkov_batch.py), one Result per scan."""
+    results = [Result(s.name) for s in scans]
+    out_dirs: dict[int, Path] = {}
+    for index, scan in enumerate(scans):
+        if scan.plan and not scan.target.is_file():
+            results[index].problems.append(f"{scan.name}: no such plan file")
+        elif not scan.plan and not scan.target.is_dir():
+            results[index].problems.append(f"{scan.name}: no such directory")
+        else:
+            kind = "plan" if scan.plan else "src"
+            out_dir = (reports or ROOT / "build" / "checkov") / f"{kind}-{scan.name.replace('/', '_')}"
+            out_dir.mkdir(parents=True, exist_ok=True)
+            for stale in out_dir.glob("results_*"):
+                stale.unlink()
+            out_dirs[index] = out_dir
+    if not out_dirs:
+        return results
     env = {**os.environ, "CKV_PARSE_ERROR_FAIL": "true", "BC_SKIP_MAPPING": "TRUE", "LOG_LEVEL": "WARNING"}
-    if plan:
-        env["EVAL_TF_PLAN_AFTER_UNKNOWN"] = "true"
-    args = [*prefix, *command(target, plan=plan, out_dir=out_dir)]
-    process = subprocess.run(args, capture_output=True, text=True, env=env)
-    if process.returncode not in (0, 1) or not (out_dir / "results_json.json").is_file():
-        result.problems.append(f"{name}: checkov exited {process.returncode}:\n{process.stderr[-2000:]}")
-        return result
+    # Plan scans judge attributes known only after apply as set (e.g. a mapping's computed
+    # blocks); only checkov's plan parser reads this.
+    env["EVAL_TF_PLAN_AFTER_UNKNOWN"] = "true"
+    batch = [command(scans[i].target, plan=scans[i].plan, out_dir=out_dir) for i, out_dir in out_dirs.items()]
+    process = subprocess.run(
+        [*prefix, str(CHECKOV_PYTHON), str(BATCH), json.dumps(batch)], capture_output=True, text=True, env=env
+    )
+    for index, out_dir in out_dirs.items():
+        result = results[index]
+        if not (out_dir / "results_json.json").is_file():
+            result.problems.append(f"{result.target}: checkov wrote no report (exit {process.returncode}):")
+            result.problems.append(process.stderr[-2000:])
+            continue
+        _read(result, out_dir)
+    return results
+
+
+def _read(result: Result, out_dir: Path) -> None:
     for report in _reports(out_dir):
         summary = report.get("summary", {})
         result.passed += summary.get("passed", 0)
@@ -91,7 +123,7 @@ def run(target: Path, *, plan: bool = False, reports: Path | None = None, prefix
         result.skipped += summary.get("skipped", 0)
         result.resources += summary.get("resource_count", 0)
         if summary.get("parsing_errors", 0):
-            result.problems.append(f"{name}: checkov could not parse {summary['parsing_errors']} file(s)")
+            result.problems.append(f"{result.target}: checkov could not parse {summary['parsing_errors']} file(s)")
         checks = report.get("results", {})
         for check in checks.get("failed_checks", []):
             details = "; ".join(check.get("details") or [])
@@ -100,10 +132,9 @@ def run(target: Path, *, plan: bool = False, reports: Path | None = None, prefix
                 f"{check['check_name']}{' -- ' + details if details else ''}"
             )
     if result.resources == 0:
-        result.problems.append(f"{name}: checkov found no Terraform resources (the scan would pass vacuously)")
+        result.problems.append(f"{result.target}: checkov found no Terraform resources (the scan would pass vacuously)")
     sarif = out_dir / "results_sarif.sarif"
     result.sarif = sarif if sarif.is_file() else None
-    return result
 
 
 def merge_sarif(files: list[Path], destination: Path) -> None:
@@ -124,7 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.targets and not args.plan:
         parser.error("give at least one folder or --plan file")
-    results = [run(ROOT / t) for t in args.targets] + [run(Path(p).resolve(), plan=True) for p in args.plan]
+    scans = [Scan(ROOT / t) for t in args.targets] + [Scan(Path(p).resolve(), plan=True) for p in args.plan]
+    results = run_many(scans)
     failed = False
     for result in results:
         print(result.line())

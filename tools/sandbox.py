@@ -16,6 +16,8 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
+from tools.tf_cli_config import plugin_cache_lock
+
 ROOT = Path(__file__).resolve().parent.parent
 SANDBOX_ROOT = ROOT / "environments" / "sandbox"
 CLI_CONFIG = ROOT / ".terraform.d" / "cli.tfrc"
@@ -80,13 +82,14 @@ class Sandbox:
         return result
 
     def init(self) -> None:
-        self.terraform(
-            "init",
-            "-input=false",
-            "-no-color",
-            "-reconfigure",
-            f"-backend-config=path={self.state_file}",
-        )
+        with plugin_cache_lock():
+            self.terraform(
+                "init",
+                "-input=false",
+                "-no-color",
+                "-reconfigure",
+                f"-backend-config=path={self.state_file}",
+            )
 
     def apply(self, *extra: str, verbose: bool = True) -> float:
         started = time.monotonic()

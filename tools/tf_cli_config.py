@@ -8,11 +8,14 @@ installed and new enough, and says in one line what to install when it is not.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
 import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 MIN_TERRAFORM = (1, 11, 0)
@@ -26,6 +29,21 @@ CANDIDATE_ROOTS = [
     str(Path.home() / ".local/share/terraform/plugins"),
 ]
 SEARCH_ROOTS = ["/opt", "/usr/local", "/usr/share"]
+PROJECT_CONFIG = Path(__file__).resolve().parent.parent / ".terraform.d" / "cli.tfrc"
+
+
+@contextmanager
+def plugin_cache_lock(config: Path = PROJECT_CONFIG) -> Iterator[None]:
+    """Hold while a `terraform init` may install into the shared plugin cache.
+
+    Terraform's plugin cache is not safe for concurrent installs ("mkdir ... file exists" on
+    a cold cache), and make policy and pytest -n 2 run several inits at once. A file lock, so
+    separate processes queue too.
+    """
+    config.parent.mkdir(parents=True, exist_ok=True)
+    with (config.parent / ".init.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def find_mirror() -> Path | None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
 import subprocess
 from pathlib import Path
+
+from tools.tf_cli_config import plugin_cache_lock
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI_CONFIG = ROOT / ".terraform.d" / "cli.tfrc"  # the project's, as the Makefile sets it
@@ -20,13 +21,10 @@ def init_and_validate(root: Path, data_dir: Path, *init_args: str) -> list[str]:
         "TF_IN_AUTOMATION": "1",
     }
     failures = []
-    lock_file = CLI_CONFIG.parent / ".init.lock"
     for command in (["init", "-backend=false", "-input=false", *init_args], ["validate"]):
         run = ["terraform", f"-chdir={root}", *command, "-no-color"]
         if command[0] == "init":
-            # Terraform's plugin cache is not safe for concurrent installs (pytest -n 2).
-            with lock_file.open("w") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX)
+            with plugin_cache_lock(CLI_CONFIG):
                 result = subprocess.run(run, env=environ, capture_output=True, text=True)
         else:
             result = subprocess.run(run, env=environ, capture_output=True, text=True)

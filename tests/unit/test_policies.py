@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -102,3 +103,48 @@ def test_plan_json_scans_see_references_inside_modules(tmp_path: Path) -> None:
         "CKV2_SWY_1 module.orders.aws_lambda_event_source_mapping.bad",
         "CKV2_SWY_4 module.orders.aws_sqs_queue.bad",
     ], result.problems
+
+
+def test_one_checkov_process_scans_each_target_on_its_own(tmp_path: Path) -> None:
+    """tools/checkov_batch.py runs every scan in one interpreter: a scan must not see the one
+    before it (checkov's own repeated --directory reuses the first parse), and the CKV2_SWY
+    checks must see each scan's own root (a folder named sandbox* is exempt from CKV2_SWY_10)."""
+    from tools import run_checkov
+
+    sandbox_copy = tmp_path / "sandbox-copy"
+    shutil.copytree(FIXTURES / "CKV2_SWY_10" / "bad", sandbox_copy)
+    scans = [
+        run_checkov.Scan(FIXTURES / "CKV2_SWY_4" / "bad"),
+        run_checkov.Scan(FIXTURES / "CKV2_SWY_4" / "good"),
+        run_checkov.Scan(sandbox_copy),
+        run_checkov.Scan(FIXTURES / "CKV2_SWY_10" / "bad"),
+        run_checkov.Scan(FIXTURES / "plan" / "dlq_without_alarm.plan.json", plan=True),
+        run_checkov.Scan(FIXTURES / "CKV2_SWY_4" / "bad"),
+    ]
+    results = run_checkov.run_many(scans, reports=tmp_path / "reports")
+
+    def flagged(result: run_checkov.Result, check_id: str) -> list[str]:
+        return sorted(p.split(" (")[0] for p in result.problems if p.startswith(check_id + " "))
+
+    first_bad, good, sandbox, bad_10, plan, second_bad = results
+    assert flagged(first_bad, "CKV2_SWY_4") == ["CKV2_SWY_4 aws_sqs_queue.bad"]
+    assert flagged(good, "CKV2_SWY_4") == [] and good.resources > 0
+    assert flagged(sandbox, "CKV2_SWY_10") == []
+    assert flagged(bad_10, "CKV2_SWY_10") == ["CKV2_SWY_10 aws_dynamodb_table.bad"]
+    assert flagged(plan, "CKV2_SWY_4") == ["CKV2_SWY_4 module.orders.aws_sqs_queue.bad"]
+    assert (second_bad.passed, second_bad.failed, second_bad.problems) == (
+        first_bad.passed,
+        first_bad.failed,
+        first_bad.problems,
+    )
+    assert all(r.sarif is not None and r.sarif.is_file() for r in results)
+
+
+def test_a_missing_target_fails_without_stopping_the_others(tmp_path: Path) -> None:
+    from tools import run_checkov
+
+    missing, good = run_checkov.run_many(
+        [run_checkov.Scan(tmp_path / "nope"), run_checkov.Scan(FIXTURES / "CKV2_SWY_4" / "good")], reports=tmp_path
+    )
+    assert missing.problems == [f"{tmp_path / 'nope'}: no such directory"]
+    assert good.resources > 0 and not [p for p in good.problems if p.startswith("CKV2_SWY_4 ")]

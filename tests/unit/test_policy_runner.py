@@ -1,4 +1,5 @@
-"""tools.policy: the infra gate never passes silently, a crashing gate fails, JUnit is well formed."""
+"""tools.policy: the infra gate never passes silently, a crashing gate fails, JUnit is well formed,
+every root and module gets its gates, identical configurations are validated once."""
 
 from __future__ import annotations
 
@@ -8,12 +9,17 @@ from pathlib import Path
 import pytest
 
 from tools import policy
+from tools.shared_provider import SharedProvider
+
+
+def no_provider(tmp_path: Path) -> SharedProvider:
+    return SharedProvider(tmp_path, tmp_path / "work", [], [], {})
 
 
 def test_infra_gate_is_skipped_by_name_without_an_infra_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "Makefile").write_text("test:\n\ttrue\n")
     monkeypatch.setattr(policy, "ROOT", tmp_path)
-    outcome = policy.infra_stacks()
+    outcome = policy.infra_stacks(no_provider(tmp_path))
     assert (outcome.status, outcome.output.startswith("skipped: no infra app")) == ("SKIP", True)
 
 
@@ -21,13 +27,13 @@ def test_infra_folder_without_synth_target_fails(tmp_path: Path, monkeypatch: py
     (tmp_path / "Makefile").write_text("test:\n\ttrue\n")
     (tmp_path / "infra").mkdir()
     monkeypatch.setattr(policy, "ROOT", tmp_path)
-    assert policy.infra_stacks().status == "FAIL"
+    assert policy.infra_stacks(no_provider(tmp_path)).status == "FAIL"
 
 
 def test_synth_that_writes_no_stack_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "Makefile").write_text("synth:\n\t@true\n")
     monkeypatch.setattr(policy, "ROOT", tmp_path)
-    outcome = policy.infra_stacks()
+    outcome = policy.infra_stacks(no_provider(tmp_path))
     assert outcome.status == "FAIL" and "no build/infra/stacks" in outcome.output
 
 
@@ -49,10 +55,53 @@ def test_a_crashing_gate_is_a_failed_gate_and_junit_says_so(tmp_path: Path) -> N
 
 
 def test_every_environment_root_and_module_gets_its_gates() -> None:
-    names = [gate.name for gate in policy.gates()]
+    gates = policy.gates(policy.shared_provider())
+    names = [gate.name for gate in gates]
     assert "checkov plan environments/sandbox" in names and "workflow schema" in names
+    assert "checkov source modules, environments/*" in names
+    validates = " ".join(n for n in names if n.startswith("validate environments/"))
     for root in policy.environment_roots():
-        assert f"validate {root.relative_to(policy.ROOT)}" in names
-        assert f"checkov {root.relative_to(policy.ROOT)}" in names
+        assert root.name in validates, (root, validates)
     for module in (policy.ROOT / "modules").glob("*/main.tf"):
         assert f"terraform test {module.parent.relative_to(policy.ROOT)}" in names
+
+
+def test_dev_staging_and_prod_are_validated_once_and_say_so() -> None:
+    names = [g.name for g in policy.validate_gates(policy.environment_roots(), policy.shared_provider())]
+    assert "validate environments/dev (= prod, staging)" in names and "validate environments/sandbox" in names
+
+
+BACKEND = """terraform {
+  backend "s3" {
+    key = "KEY"
+    assume_role {
+      role_arn = "x"
+    }
+  }
+"""
+
+
+def write_root(path: Path, main: str, backend_key: str = "a", tfvars: str = "") -> Path:
+    path.mkdir(parents=True)
+    (path / "main.tf").write_text(main)
+    (path / "backend.tf").write_text(BACKEND.replace("KEY", backend_key) + "}\n")
+    (path / "terraform.tfvars").write_text(tfvars)
+    return path
+
+
+def test_configuration_ignores_tfvars_and_backend_bodies_but_not_code_or_folder(tmp_path: Path) -> None:
+    dev = write_root(tmp_path / "envs" / "dev", 'output "x" { value = 1 }\n', "dev", 'a = "1"')
+    prod = write_root(tmp_path / "envs" / "prod", 'output "x" { value = 1 }\n', "prod", 'a = "2"')
+    other = write_root(tmp_path / "envs" / "other", 'output "x" { value = 2 }\n')
+    deeper = write_root(tmp_path / "envs" / "eu" / "dev", 'output "x" { value = 1 }\n', "dev")
+    assert policy.configuration(dev) == policy.configuration(prod)
+    assert policy.configuration(dev) != policy.configuration(other)
+    # Relative module sources resolve from the folder: the same files one level down differ.
+    assert policy.configuration(dev) != policy.configuration(deeper)
+    (prod / ".terraform.lock.hcl").write_text("# another lock\n")
+    assert policy.configuration(dev) != policy.configuration(prod)
+
+
+def test_backend_bodies_are_emptied_even_with_nested_blocks() -> None:
+    text = BACKEND.replace("KEY", "a") + '  required_version = ">= 1.11"\n}\n'
+    assert policy.without_backend_bodies(text) == 'terraform {\n  backend "s3" {}\n  required_version = ">= 1.11"\n}\n'
