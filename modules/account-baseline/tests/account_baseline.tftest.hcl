@@ -1,4 +1,8 @@
 mock_provider "aws" {
+  # Mocked values are known at plan time: every run is a plan (no apply, no teardown), and an
+  # assertion on a computed value that is not mocked below fails as unknown, never passes.
+  override_during = plan
+
   mock_data "aws_caller_identity" {
     defaults = { account_id = "111111111111" }
   }
@@ -31,7 +35,7 @@ variables {
 }
 
 run "deploy_role_trusts_only_the_matching_github_environment" {
-  command = apply
+  command = plan
 
   assert {
     condition     = aws_iam_role.deploy.name == "switchyard-deploy"
@@ -72,7 +76,7 @@ run "deploy_role_trusts_only_the_matching_github_environment" {
 }
 
 run "plan_role_trusts_pull_requests_and_main_read_only" {
-  command = apply
+  command = plan
 
   assert {
     condition     = aws_iam_role.plan.name == "switchyard-plan"
@@ -99,7 +103,7 @@ run "plan_role_trusts_pull_requests_and_main_read_only" {
 }
 
 run "state_bucket_is_versioned_encrypted_private_and_tls_only" {
-  command = apply
+  command = plan
 
   assert {
     condition     = aws_s3_bucket.state.bucket == "switchyard-tfstate-111111111111-eu-west-1"
@@ -148,7 +152,7 @@ run "state_bucket_is_versioned_encrypted_private_and_tls_only" {
 }
 
 run "admin_principals_get_a_separate_assume_role_statement" {
-  command = apply
+  command = plan
 
   variables {
     admin_principal_arns = ["arn:aws:iam::111111111111:role/OrganizationAccountAccessRole"]
@@ -169,7 +173,7 @@ run "admin_principals_get_a_separate_assume_role_statement" {
 }
 
 run "an_existing_oidc_provider_is_reused" {
-  command = apply
+  command = plan
 
   variables {
     existing_oidc_provider_arn = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"

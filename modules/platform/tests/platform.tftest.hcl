@@ -1,4 +1,8 @@
 mock_provider "aws" {
+  # Mocked values are known at plan time: every run is a plan (no apply, no teardown), and an
+  # assertion on a computed value that is not mocked below fails as unknown, never passes.
+  override_during = plan
+
   mock_data "aws_caller_identity" {
     defaults = { account_id = "111111111111" }
   }
@@ -35,6 +39,12 @@ mock_provider "aws" {
   mock_resource "aws_cloudwatch_log_group" {
     defaults = { arn = "arn:aws:logs:eu-west-1:111111111111:log-group:mock" }
   }
+  mock_resource "aws_api_gateway_api_key" {
+    defaults = { id = "key123" }
+  }
+  mock_resource "aws_api_gateway_usage_plan" {
+    defaults = { id = "plan123" }
+  }
   mock_resource "aws_api_gateway_rest_api" {
     defaults = { id = "abc123", root_resource_id = "root00", execution_arn = "arn:aws:execute-api:eu-west-1:111111111111:abc123" }
   }
@@ -47,7 +57,7 @@ variables {
 }
 
 run "secure_defaults" {
-  command = apply
+  command = plan
 
   assert {
     condition     = aws_kms_key.platform.enable_key_rotation
@@ -84,7 +94,7 @@ run "secure_defaults" {
 }
 
 run "registration_workload" {
-  command = apply
+  command = plan
 
   assert {
     condition     = alltrue([for t in aws_dynamodb_table.registration : t.server_side_encryption[0].enabled && t.server_side_encryption[0].kms_key_arn == aws_kms_key.platform.arn])
@@ -176,7 +186,7 @@ run "rejects_negative_reserved_concurrency" {
 }
 
 run "voting_workload" {
-  command = apply
+  command = plan
 
   assert {
     condition     = alltrue([for t in [aws_dynamodb_table.polls, aws_dynamodb_table.votes, aws_dynamodb_table.tallies] : t.server_side_encryption[0].enabled && t.server_side_encryption[0].kms_key_arn == aws_kms_key.platform.arn])

@@ -1,4 +1,8 @@
 mock_provider "aws" {
+  # Mocked values are known at plan time: every run is a plan (no apply, no teardown), and an
+  # assertion on a computed value that is not mocked below fails as unknown, never passes.
+  override_during = plan
+
   mock_data "aws_caller_identity" {
     defaults = { account_id = "111111111111" }
   }
@@ -56,7 +60,7 @@ variables {
 }
 
 run "encrypted_with_its_own_rotating_cmk" {
-  command = apply
+  command = plan
 
   assert {
     condition     = aws_kms_key.this.enable_key_rotation
@@ -97,7 +101,7 @@ run "encrypted_with_its_own_rotating_cmk" {
 }
 
 run "one_dlq_per_subscriber_for_redrive_and_subscription_failures" {
-  command = apply
+  command = plan
 
   assert {
     condition     = alltrue([for k, q in aws_sqs_queue.this : jsondecode(q.redrive_policy).deadLetterTargetArn == aws_sqs_queue.dlq[k].arn && jsondecode(q.redrive_policy).maxReceiveCount == 5])
@@ -126,7 +130,7 @@ run "one_dlq_per_subscriber_for_redrive_and_subscription_failures" {
 }
 
 run "queue_policies_admit_only_this_topic_over_tls" {
-  command = apply
+  command = plan
 
   assert {
     condition     = length(data.aws_iam_policy_document.queue) == 6
@@ -143,7 +147,7 @@ run "queue_policies_admit_only_this_topic_over_tls" {
 }
 
 run "filter_policy_wiring" {
-  command = apply
+  command = plan
 
   assert {
     condition     = alltrue([for s in aws_sns_topic_subscription.this : s.raw_message_delivery && s.protocol == "sqs"])
@@ -168,7 +172,7 @@ run "filter_policy_wiring" {
 }
 
 run "consumer_functions_get_least_privilege" {
-  command = apply
+  command = plan
 
   assert {
     condition     = module.consumer["mailing"].function_name == "swy-test-registration-mailing"

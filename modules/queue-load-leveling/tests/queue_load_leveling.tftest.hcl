@@ -1,4 +1,8 @@
 mock_provider "aws" {
+  # Mocked values are known at plan time: every run is a plan (no apply, no teardown), and an
+  # assertion on a computed value that is not mocked below fails as unknown, never passes.
+  override_during = plan
+
   mock_data "aws_caller_identity" {
     defaults = { account_id = "111111111111" }
   }
@@ -19,6 +23,9 @@ mock_provider "aws" {
   }
   mock_resource "aws_cloudwatch_log_group" {
     defaults = { arn = "arn:aws:logs:eu-west-1:111111111111:log-group:mock" }
+  }
+  mock_resource "aws_api_gateway_request_validator" {
+    defaults = { id = "val123" }
   }
   mock_resource "aws_api_gateway_rest_api" {
     defaults = { id = "abc123", root_resource_id = "root00", execution_arn = "arn:aws:execute-api:eu-west-1:111111111111:abc123" }
@@ -51,7 +58,7 @@ variables {
 }
 
 run "secure_defaults" {
-  command = apply
+  command = plan
 
   assert {
     condition     = aws_sqs_queue.this.sqs_managed_sse_enabled && aws_sqs_queue.dlq.sqs_managed_sse_enabled
@@ -143,7 +150,7 @@ run "secure_defaults" {
 }
 
 run "iam_auth_has_no_api_key" {
-  command = apply
+  command = plan
 
   variables {
     access_control = "iam"
@@ -160,7 +167,7 @@ run "iam_auth_has_no_api_key" {
 }
 
 run "customer_managed_queue_key" {
-  command = apply
+  command = plan
 
   variables {
     kms_master_key_id = "arn:aws:kms:eu-west-1:111111111111:key/11111111-1111-1111-1111-111111111111"
@@ -177,7 +184,7 @@ run "customer_managed_queue_key" {
 }
 
 run "write_only_api" {
-  command = apply
+  command = plan
 
   variables {
     read_route = null
