@@ -22,7 +22,7 @@ SETUP_STAMP := $(VENV)/.installed
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 
 .PHONY: help setup package-lambdas clean sandbox-up sandbox-down sandbox-status fmt lint \
-        test test-unit test-modules test-e2e checkov demo bench
+        test test-unit test-modules test-e2e checkov demo bench bench-policy
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -111,6 +111,10 @@ demo: setup package-lambdas sandbox-up ## deploy the sandbox into two simulated 
 bench: $(SETUP_STAMP) ## benchmarks (printed as figures and ratios)
 	@$(PY) bench/package_lambdas.py
 	@$(PY) bench/voting_consumer.py
+
+.PHONY: bench-policy
+bench-policy: $(SETUP_STAMP) ## make policy from cold caches, 3 runs: median wall/CPU against the 60 s goal
+	@$(PY) bench/policy_gates.py
 
 # --- environments and account bootstrap (tools/envctl.py, infra/) ---------------------------
 .PHONY: plan apply bootstrap synth

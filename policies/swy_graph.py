@@ -171,7 +171,10 @@ def _split_address(address: str) -> tuple[str, str, str]:
 
 
 def _scan_roots() -> list[Path]:
-    """The folders/files checkov was asked to scan (scanned_file paths are relative to them)."""
+    """The folders/files checkov was asked to scan (scanned_file paths are relative to them).
+
+    Read from sys.argv: the checkov CLI's own arguments, or those of the current scan when
+    tools/checkov_batch.py runs several scans in one interpreter (it sets sys.argv per scan)."""
     roots: list[Path] = []
     argv = sys.argv[1:]
     for index, arg in enumerate(argv):

@@ -12,6 +12,7 @@ The server listens on 127.0.0.1 on a free port. Its URL and pid go to a state fi
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -42,7 +43,22 @@ def _pid_alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """Exited but not yet reaped by its parent (this process, when it started the server)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False  # no /proc (macOS): kill(pid, 0) is the answer
+
+
+def _signal(pid: int, signum: int) -> None:
+    # The server may exit, and be reaped by subprocess's own cleanup in another thread,
+    # between the liveness check and the signal.
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signum)
 
 
 def is_healthy(state: dict[str, object] | None) -> bool:
@@ -120,13 +136,15 @@ def stop(state_file: Path = STATE_FILE) -> bool:
     state = read_state(state_file)
     stopped = False
     if state and _pid_alive(pid := int(str(state["pid"]))):
-        os.kill(pid, signal.SIGTERM)
+        _signal(pid, signal.SIGTERM)
         for _ in range(50):
             if not _pid_alive(pid):
                 break
             time.sleep(0.1)
         else:
-            os.kill(pid, signal.SIGKILL)
+            _signal(pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # reap it when this process started it
         stopped = True
     state_file.unlink(missing_ok=True)
     return stopped

@@ -40,3 +40,27 @@ def test_a_crashed_server_is_detected_and_restarted(state_file: Path) -> None:
     second = emulator.start(state_file)
     assert second["pid"] != first["pid"]
     assert emulator.is_healthy(second)
+
+
+def test_an_exited_unreaped_server_is_dead_and_stop_reaps_it(tmp_path: Path) -> None:
+    """make policy starts the server in-process: once it exits it is a zombie until reaped,
+    kill(pid, 0) still succeeds on it, and subprocess's cleanup in another thread may reap it
+    between a liveness check and a signal. Neither may fail stop()."""
+    import json
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    pid = child.pid
+    for _ in range(100):
+        if emulator._zombie(pid):
+            break
+        time.sleep(0.02)
+    assert emulator._zombie(pid) and not emulator._pid_alive(pid)
+    state_file = tmp_path / "emulator.json"
+    state_file.write_text(json.dumps({"pid": pid, "url": "http://127.0.0.1:1"}))
+    started = time.monotonic()
+    assert emulator.stop(state_file) is False  # already gone: nothing to stop
+    assert time.monotonic() - started < 1.0 and not state_file.exists()
+    child.wait()  # still ours to reap: stop() only reaps a server it signalled
+    emulator._signal(pid, signal.SIGTERM)  # a vanished pid is not an error
