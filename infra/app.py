@@ -146,7 +146,13 @@ def build_app(registry: Registry, outdir: Path = DEFAULT_OUTDIR, envs: list[str]
                 "admin_principal_arns": [account.bootstrap_role_arn],
             },
         )
-        for name in ("state_bucket_name", "plan_role_arn", "deploy_role_arn", "oidc_provider_arn"):
+        for name in (
+            "state_bucket_name",
+            "plan_role_arn",
+            "deploy_role_arn",
+            "oidc_provider_arn",
+            "api_gateway_cloudwatch_role_arn",
+        ):
             cdktn.TerraformOutput(stack, name, value=baseline.get_string(name))
     return app
 

@@ -43,6 +43,7 @@ data "aws_iam_policy_document" "boundary" {
     resources = [
       local.plan_role_arn,
       local.deploy_role_arn,
+      local.api_gateway_role_arn,
       local.boundary_arn,
       "arn:${local.partition}:iam::${local.account_id}:oidc-provider/token.actions.githubusercontent.com",
     ]
@@ -57,6 +58,14 @@ data "aws_iam_policy_document" "boundary" {
       "s3:PutBucketOwnershipControls",
     ]
     resources = [local.state_bucket_arn]
+  }
+
+  # API Gateway's account setting points at the baseline's logging role; deployers leave it.
+  statement {
+    sid       = "ApiGatewayAccountSettingStays"
+    effect    = "Deny"
+    actions   = ["apigateway:PATCH"]
+    resources = ["arn:${local.partition}:apigateway:${local.region}::/account"]
   }
 
   # The state key is protected by its own key policy (main.tf), which keeps the roles from

@@ -32,3 +32,8 @@ output "permissions_boundary_arn" {
   description = "ARN of the permissions boundary on both roles."
   value       = aws_iam_policy.boundary.arn
 }
+
+output "api_gateway_cloudwatch_role_arn" {
+  description = "ARN of API Gateway's account-level CloudWatch Logs role in this region (null when api_gateway_cloudwatch_role = false)."
+  value       = one(aws_iam_role.api_gateway_cloudwatch[*].arn)
+}

@@ -125,3 +125,10 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "api_gateway_cloudwatch_role" {
+  description = "Create a CloudWatch Logs role for API Gateway and set it as this account's API Gateway setting in this region (REST API stages with access or execution logging fail without one). Set false only when another stack already owns aws_api_gateway_account in this account and region."
+  type        = bool
+  default     = true
+  nullable    = false
+}

@@ -274,8 +274,9 @@ resource "aws_api_gateway_deployment" "this" {
   ]
 }
 
-# Needs the account-level CloudWatch role (aws_api_gateway_account) in real AWS: that is the
-# account baseline's job, not this module's (one per account and region).
+# Needs the account-level CloudWatch role (aws_api_gateway_account) in real AWS: the account
+# baseline sets it (one per account and region) and lets it write to /aws/apigateway/* and
+# API-Gateway-Execution-Logs_*, so these names must keep those prefixes.
 resource "aws_cloudwatch_log_group" "access" {
   #checkov:skip=CKV_AWS_338:retention is set per environment (prod keeps 365 days or more); a year of access logs in dev/sandbox is cost without value
   name              = "/aws/apigateway/${var.name}/access"

@@ -59,6 +59,20 @@ def test_bootstrap_state_bucket_is_versioned_encrypted_and_private(deployed: Dep
     assert all(s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"].values())
 
 
+@pytest.mark.parametrize("env", SIMULATED)
+def test_bootstrap_set_api_gateways_logging_role_for_the_account(deployed: Deployed, env: str) -> None:
+    """REST API stages with access/execution logging need the account-level role in real AWS."""
+    account = REGISTRY.accounts[env]
+    role_arn = deployed.bootstrap[env]["api_gateway_cloudwatch_role_arn"]
+    assert role_arn == f"arn:aws:iam::{account.account_id}:role/switchyard-apigateway-cloudwatch"
+    assert operator(deployed, env).client("apigateway").get_account()["cloudwatchRoleArn"] == role_arn
+    role = operator(deployed, env).client("iam").get_role(RoleName="switchyard-apigateway-cloudwatch")["Role"]
+    trust = role["AssumeRolePolicyDocument"]
+    statement = (json.loads(trust) if isinstance(trust, str) else trust)["Statement"][0]
+    assert statement["Principal"] == {"Service": "apigateway.amazonaws.com"}
+    assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": account.account_id}}
+
+
 def test_the_platform_runs_under_the_bootstrapped_deploy_role(deployed: Deployed) -> None:
     for platform_env, env in (("dev", "sandbox-dev"), ("prod", "sandbox-prod")):
         identity = deployed.account(platform_env).client("sts").get_caller_identity()

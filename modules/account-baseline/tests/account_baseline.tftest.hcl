@@ -189,6 +189,76 @@ run "an_existing_oidc_provider_is_reused" {
   }
 }
 
+run "api_gateway_logs_through_its_own_role_into_its_own_log_groups" {
+  command = plan
+
+  override_resource {
+    target          = aws_iam_role.api_gateway_cloudwatch[0]
+    override_during = plan
+    values          = { arn = "arn:aws:iam::111111111111:role/switchyard-apigateway-cloudwatch" }
+  }
+
+  assert {
+    condition     = aws_api_gateway_account.this[0].cloudwatch_role_arn == "arn:aws:iam::111111111111:role/switchyard-apigateway-cloudwatch"
+    error_message = "The account's API Gateway setting must name the baseline's logging role."
+  }
+  assert {
+    condition     = output.api_gateway_cloudwatch_role_arn == "arn:aws:iam::111111111111:role/switchyard-apigateway-cloudwatch"
+    error_message = "The logging role's ARN is an output."
+  }
+  assert {
+    condition = (
+      one(one(data.aws_iam_policy_document.api_gateway_trust[0].statement).principals).type == "Service"
+      && one(one(data.aws_iam_policy_document.api_gateway_trust[0].statement).principals).identifiers == toset(["apigateway.amazonaws.com"])
+      && one(one(data.aws_iam_policy_document.api_gateway_trust[0].statement).condition).variable == "aws:SourceAccount"
+      && toset(one(one(data.aws_iam_policy_document.api_gateway_trust[0].statement).condition).values) == toset(["111111111111"])
+    )
+    error_message = "Only API Gateway, acting for this account (aws:SourceAccount), may assume the logging role."
+  }
+  assert {
+    condition = alltrue([
+      for statement in data.aws_iam_policy_document.api_gateway_logs[0].statement :
+      alltrue([for action in statement.actions : startswith(action, "logs:") && !strcontains(action, "*")])
+      && alltrue([for resource in statement.resources : startswith(resource, "arn:aws:logs:eu-west-1:111111111111:log-group:")])
+    ])
+    error_message = "The logging role may use named logs actions on this account's log groups only: no wildcard action, no bare '*'."
+  }
+  assert {
+    condition = alltrue([
+      for resource in one([for s in data.aws_iam_policy_document.api_gateway_logs[0].statement : s.resources if s.sid == "WriteApiGatewayLogGroups"]) :
+      startswith(resource, "arn:aws:logs:eu-west-1:111111111111:log-group:API-Gateway-Execution-Logs_") || startswith(resource, "arn:aws:logs:eu-west-1:111111111111:log-group:/aws/apigateway/")
+    ])
+    error_message = "The logging role may write only to API Gateway's execution log groups and the /aws/apigateway/ access log groups."
+  }
+  assert {
+    condition = contains(
+      [for s in data.aws_iam_policy_document.boundary.statement : s.sid if s.effect == "Deny" && contains(s.actions, "apigateway:PATCH") && contains(s.resources, "arn:aws:apigateway:eu-west-1::/account")],
+      "ApiGatewayAccountSettingStays"
+    )
+    error_message = "The boundary must keep the deploy role from repointing API Gateway's account setting."
+  }
+  assert {
+    condition = contains(
+      one([for s in data.aws_iam_policy_document.boundary.statement : s.resources if s.sid == "BaselineIsNotTheDeployersToChange"]),
+      "arn:aws:iam::111111111111:role/switchyard-apigateway-cloudwatch"
+    )
+    error_message = "The boundary must keep the deploy role from changing the logging role."
+  }
+}
+
+run "api_gateway_setting_can_be_left_to_another_stack" {
+  command = plan
+
+  variables {
+    api_gateway_cloudwatch_role = false
+  }
+
+  assert {
+    condition     = length(aws_api_gateway_account.this) == 0 && length(aws_iam_role.api_gateway_cloudwatch) == 0 && output.api_gateway_cloudwatch_role_arn == null
+    error_message = "With api_gateway_cloudwatch_role = false the module must not touch the account's API Gateway setting."
+  }
+}
+
 run "rejects_a_repository_url" {
   command = plan
   variables {
