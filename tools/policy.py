@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
-import json
 import os
 import re
 import resource
@@ -196,19 +195,11 @@ def infra_stacks(provider: SharedProvider) -> Outcome:
     # binary against the same lock file; validate then reuses the shared process.
     wrapper = WORK / "infra-stacks"
     shutil.rmtree(wrapper, ignore_errors=True)
-    wrapper.mkdir(parents=True)
-    calls = {re.sub(r"[^A-Za-z0-9_-]", "_", s.name): {"source": os.path.relpath(s, wrapper)} for s in stacks}
-    (wrapper / "main.tf.json").write_text(json.dumps({"module": calls}, indent=1))
-    if provider.lock is not None:
-        shutil.copyfile(provider.lock, wrapper / ".terraform.lock.hcl")
-    env = _env(TF_DATA_DIR=data_dir("validate", wrapper))
-    init = ("terraform", f"-chdir={wrapper}", "init", "-backend=false", "-input=false", "-no-color")
-    with plugin_cache_lock():
-        code, output = sh(*init, *(("-lockfile=readonly",) if provider.lock else ()), env=env)
-    if code != 0:
-        return Outcome("FAIL", f"$ terraform init (infra stacks)\n{output}")
+    init = provider.init_wrapper(wrapper, stacks)
+    if init.returncode != 0:
+        return Outcome("FAIL", f"$ terraform init (infra stacks)\n{init.stdout}{init.stderr}")
     reattach = {"TF_REATTACH_PROVIDERS": provider.start()} if provider.lock else {}
-    outcome = commands(("terraform", f"-chdir={wrapper}", "validate", "-no-color"), env={**env, **reattach})
+    outcome = commands(("terraform", f"-chdir={wrapper}", "validate", "-no-color"), env=_env(**reattach))
     if outcome.status != "PASS":
         return Outcome("FAIL", f"validating {len(stacks)} stacks from build/infra/stacks:\n{outcome.output}")
     return Outcome("PASS", f"{len(stacks)} stacks valid: " + ", ".join(s.name for s in stacks))

@@ -75,11 +75,11 @@ class Scan:
         return str(self.target.relative_to(ROOT)) if self.target.is_relative_to(ROOT) else str(self.target)
 
 
-def run(target: Path, *, plan: bool = False, reports: Path | None = None, prefix: tuple[str, ...] = ()) -> Result:
-    return run_many([Scan(target, plan)], reports=reports, prefix=prefix)[0]
+def run(target: Path, *, plan: bool = False, reports: Path | None = None) -> Result:
+    return run_many([Scan(target, plan)], reports=reports)[0]
 
 
-def run_many(scans: list[Scan], *, reports: Path | None = None, prefix: tuple[str, ...] = ()) -> list[Result]:
+def run_many(scans: list[Scan], *, reports: Path | None = None) -> list[Result]:
     """Every scan in one checkov process (tools/checkov_batch.py), one Result per scan."""
     results = [Result(s.name) for s in scans]
     out_dirs: dict[int, Path] = {}
@@ -103,7 +103,7 @@ def run_many(scans: list[Scan], *, reports: Path | None = None, prefix: tuple[st
     env["EVAL_TF_PLAN_AFTER_UNKNOWN"] = "true"
     batch = [command(scans[i].target, plan=scans[i].plan, out_dir=out_dir) for i, out_dir in out_dirs.items()]
     process = subprocess.run(
-        [*prefix, str(CHECKOV_PYTHON), str(BATCH), json.dumps(batch)], capture_output=True, text=True, env=env
+        [str(CHECKOV_PYTHON), str(BATCH), json.dumps(batch)], capture_output=True, text=True, env=env
     )
     for index, out_dir in out_dirs.items():
         result = results[index]

@@ -85,23 +85,29 @@ class SharedProvider:
                     raise
             return self._reattach
 
-    def _verified_binary(self) -> Path:
-        assert self.lock is not None
-        wrapper = self.work / "provider"
+    def init_wrapper(self, wrapper: Path, members: list[Path]) -> subprocess.CompletedProcess[str]:
+        """Write a root in `wrapper` that calls every member as a module and `terraform init` it
+        with its own provider: against the reference lock file (-lockfile=readonly) when there is
+        one, so the binary is hashed and every version constraint of the members is checked."""
         wrapper.mkdir(parents=True, exist_ok=True)
         calls = {
             re.sub(r"[^A-Za-z0-9_-]", "_", m.relative_to(self.project).as_posix()): {
                 "source": os.path.relpath(m, wrapper)
             }
-            for m in self.members
+            for m in members
         }
         (wrapper / "main.tf.json").write_text(json.dumps({"module": calls}, indent=1))
-        (wrapper / LOCK_FILE).write_bytes(self.lock.read_bytes())
-        init = ("terraform", f"-chdir={wrapper}", "init", "-backend=false", "-input=false", "-no-color")
+        init = ["terraform", f"-chdir={wrapper}", "init", "-backend=false", "-input=false", "-no-color"]
+        if self.lock is not None:
+            (wrapper / LOCK_FILE).write_bytes(self.lock.read_bytes())
+            init.append("-lockfile=readonly")
         with plugin_cache_lock():
-            process = subprocess.run(
-                (*init, "-lockfile=readonly"), env=self.env, capture_output=True, text=True, stdin=subprocess.DEVNULL
-            )
+            return subprocess.run(init, env=self.env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+
+    def _verified_binary(self) -> Path:
+        assert self.lock is not None
+        wrapper = self.work / "provider"
+        process = self.init_wrapper(wrapper, self.members)
         if process.returncode != 0:
             raise ProviderError(
                 f"verifying the AWS provider against {self.lock} for {len(self.members)} modules and roots "
