@@ -4,7 +4,10 @@
     python -m tools.package_lambdas layer <out.zip>             # lambdas/shared + its requirements
 
 Entries are sorted, timestamps fixed at 1980-01-01, permissions fixed at 0644, and
-__pycache__/*.pyc/bin/ left out. Layer dependencies are installed as manylinux wheels for the
+__pycache__/*.pyc/bin/ left out. Each installed distribution's RECORD is rewritten to list only
+what the archive holds: pip records console scripts (bin/) with a hash of their shebang, which
+names the build's interpreter, so keeping those lines would make the layer depend on the path
+of the checkout and of the interpreter. Layer dependencies are installed as manylinux wheels for the
 Lambda runtime (Python 3.12, x86_64 unless LAMBDA_ARCHITECTURE=arm64), without boto3, which
 the runtime provides. Make decides when to call this (see the Makefile's stamps).
 """
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import posixpath
 import subprocess
 import sys
 import tempfile
@@ -57,7 +61,22 @@ def check_syntax(files: Iterable[Path]) -> None:
             raise BuildError(f"{error.filename}:{error.lineno}:{error.offset}: SyntaxError: {error.msg}") from None
 
 
-def write_zip(out: Path, entries: dict[str, Path]) -> None:
+def record_of_archived(record: bytes, dist_prefix: str, archived: set[str]) -> bytes:
+    """A dist-info RECORD reduced to the lines naming files the archive holds.
+
+    RECORD paths are relative to the install target (scripts appear as `../../bin/jp.py`);
+    `dist_prefix` is that target's name in the archive (`python/`).
+    """
+    kept = []
+    for line in record.decode("utf-8").splitlines():
+        path = line.rsplit(",", 2)[0]
+        normalized = posixpath.normpath(path)
+        if not normalized.startswith("../") and f"{dist_prefix}{normalized}" in archived:
+            kept.append(line)
+    return ("\n".join(kept) + "\n").encode("utf-8")
+
+
+def write_zip(out: Path, entries: dict[str, Path | bytes]) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
     with zipfile.ZipFile(partial, "w") as archive:
@@ -66,7 +85,8 @@ def write_zip(out: Path, entries: dict[str, Path]) -> None:
             info.external_attr = FILE_MODE
             info.create_system = 3  # unix, so the mode bits are honoured
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, entries[name].read_bytes(), compresslevel=9)
+            content = entries[name]
+            archive.writestr(info, content if isinstance(content, bytes) else content.read_bytes(), compresslevel=9)
     partial.replace(out)  # never leave a half-written zip where Terraform would read it
 
 
@@ -76,7 +96,7 @@ def build_function(name: str, out: Path) -> int:
         raise BuildError(f"lambdas/{name}/handler.py not found: a function is a folder with a handler.py")
     entries = collect(source, f"{name}/")
     check_syntax(entries.values())
-    write_zip(out, entries)
+    write_zip(out, dict(entries))
     return len(entries)
 
 
@@ -111,7 +131,16 @@ def build_layer(out: Path) -> int:
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
             raise BuildError(f"pip could not install the layer's requirements:\n{result.stderr.strip()}")
-        entries = collect(Path(target), "python/")
+        installed = collect(Path(target), "python/")
+        archived = set(installed)
+        entries: dict[str, Path | bytes] = {
+            name: (
+                record_of_archived(path.read_bytes(), "python/", archived)
+                if name.endswith(".dist-info/RECORD")
+                else path
+            )
+            for name, path in installed.items()
+        }
         entries.update(shared_entries)
         write_zip(out, entries)
     return len(entries)

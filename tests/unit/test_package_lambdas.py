@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -67,3 +69,49 @@ def test_unknown_function_is_a_clear_error(fake_lambdas: Path, tmp_path: Path) -
     shutil.rmtree(fake_lambdas / "greeter")
     with pytest.raises(package_lambdas.BuildError, match=r"handler\.py not found"):
         package_lambdas.build_function("greeter", tmp_path / "g.zip")
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _checkout_with_interpreter(root: Path) -> Path:
+    """The packager and the layer's sources at another path, with an interpreter of its own there.
+
+    pip writes console scripts with a shebang naming the interpreter that installed them, and
+    records their hashes in the distribution's RECORD: a checkout at another path (and a laptop
+    against CI) would otherwise publish a different layer for the same code.
+    """
+    (root / "tools").mkdir(parents=True)
+    for name in ("__init__.py", "package_lambdas.py"):
+        shutil.copy(REPO / "tools" / name, root / "tools" / name)
+    shutil.copytree(
+        REPO / "lambdas" / "shared", root / "lambdas" / "shared", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    # No pip of its own: the base interpreter's pip, run by an interpreter at this checkout's path.
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", "--system-site-packages", str(root / "venv")], check=True
+    )
+    return root / "venv" / "bin" / "python"
+
+
+def test_layer_is_byte_identical_from_two_checkouts_with_different_interpreter_paths(tmp_path: Path) -> None:
+    outputs = []
+    for checkout in (tmp_path / "a", tmp_path / "second-checkout-at-a-longer-path"):
+        python = _checkout_with_interpreter(checkout)
+        out = checkout / "build" / "shared.zip"
+        subprocess.run([str(python), "-m", "tools.package_lambdas", "layer", str(out)], cwd=checkout, check=True)
+        outputs.append(out)
+    with zipfile.ZipFile(outputs[0]) as archive:
+        names = archive.namelist()
+        records = [archive.read(name).decode() for name in names if name.endswith(".dist-info/RECORD")]
+    assert records, "the layer should carry its distributions' metadata"
+    assert not any("bin/" in line for record in records for line in record.splitlines())
+    assert sha256(outputs[0]) == sha256(outputs[1])
+
+
+def test_record_keeps_only_archived_files() -> None:
+    record = b"../../bin/jp.py,sha256=abc,10\njmespath/__init__.py,sha256=def,20\njmespath-1.1.0.dist-info/RECORD,,\n"
+    archived = {"python/jmespath/__init__.py", "python/jmespath-1.1.0.dist-info/RECORD"}
+    assert package_lambdas.record_of_archived(record, "python/", archived) == (
+        b"jmespath/__init__.py,sha256=def,20\njmespath-1.1.0.dist-info/RECORD,,\n"
+    )
