@@ -3,6 +3,7 @@ packages before any AWS credential exists and upload nothing that can carry a se
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -108,6 +109,31 @@ def test_the_artifact_check_refuses_plan_files_folders_and_globs() -> None:
     assert [p for p in refused if not can_carry_sensitive_values(p)] == []
     safe = ["build/plans/dev.summary.md", "build/plans/dev.sha256", "reports/policy/junit.xml", "plan-summary.md"]
     assert [p for p in safe if can_carry_sensitive_values(p)] == []
+
+
+def test_checkov_sarif_of_a_plan_carries_no_value_but_its_json_report_does(tmp_path: Path) -> None:
+    """Why SARIF may be uploaded and a checkov report folder may not."""
+    from tools import run_checkov
+
+    secret = "sk-live-0d5e-DO-NOT-PUBLISH"
+    values = {"name": "q", "sqs_managed_sse_enabled": False, "tags": {"token": secret}}
+    resource = {"address": "aws_sqs_queue.q", "mode": "managed", "type": "aws_sqs_queue", "name": "q"}
+    provider = {"provider_name": "registry.terraform.io/hashicorp/aws"}
+    plan = {
+        "format_version": "1.2",
+        "terraform_version": "1.11.4",
+        "planned_values": {"root_module": {"resources": [{**resource, **provider, "values": values}]}},
+        "resource_changes": [
+            {**resource, **provider, "change": {"actions": ["create"], "before": None, "after": values}}
+        ],
+        "configuration": {"root_module": {"resources": [{**resource, "provider_config_key": "aws"}]}},
+    }
+    plan_json = tmp_path / "plan.json"
+    plan_json.write_text(json.dumps(plan))
+    result = run_checkov.run(plan_json, plan=True, reports=tmp_path / "reports")
+    assert result.failed > 0 and result.sarif is not None, result.line()
+    assert secret in (result.sarif.parent / "results_json.json").read_text()
+    assert secret not in result.sarif.read_text()
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
