@@ -20,8 +20,14 @@ MODULES := $(patsubst %/main.tf,%,$(wildcard modules/*/main.tf))
 TF_DIRS := modules environments
 SETUP_STAMP := $(VENV)/.installed
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
+UV := $(VENV)/bin/uv
+UV_STAMP := $(VENV)/.uv-installed
+# Locks are for Python 3.11.7 and later 3.11 (this machine; setup-python 3.11 in the workflows);
+# compile keeps the pins already in a lock unless UPGRADE=1.
+LOCK := $(UV) pip compile --quiet --generate-hashes --python-version 3.11.7 --custom-compile-command "make lock" \
+        $(if $(UPGRADE),--upgrade)
 
-.PHONY: help setup package-lambdas clean sandbox-up sandbox-down sandbox-status fmt lint \
+.PHONY: help setup lock package-lambdas clean sandbox-up sandbox-down sandbox-status fmt lint \
         test test-unit test-modules test-e2e checkov demo bench bench-policy
 
 help: ## list the targets
@@ -30,16 +36,27 @@ help: ## list the targets
 # --- setup ---------------------------------------------------------------------------------
 setup: $(SETUP_STAMP) $(CHECKOV_STAMP) $(TF_CLI_CONFIG_FILE) ## install toolchains from the project's lock files
 
-$(SETUP_STAMP): requirements/dev.lock
+# Every file installed is checked against a sha256 in a lock: uv itself by pip from the tiny
+# bootstrap lock, then everything else by uv. `sync` also removes what a lock no longer lists.
+$(UV_STAMP): requirements/bootstrap.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/dev.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements/bootstrap.lock
+	@touch $@
+
+$(SETUP_STAMP): requirements/dev.lock $(UV_STAMP)
+	$(UV) pip sync --quiet --python $(PY) --require-hashes requirements/dev.lock
 	@touch $@
 
 # checkov pins many packages: it gets its own virtualenv.
-$(CHECKOV_STAMP): requirements/checkov.lock
+$(CHECKOV_STAMP): requirements/checkov.lock $(UV_STAMP)
 	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/checkov.lock
+	$(UV) pip sync --quiet --python $(CHECKOV_VENV)/bin/python --require-hashes requirements/checkov.lock
 	@touch $@
+
+lock: $(UV_STAMP) ## re-lock requirements/*.lock from *.in with hashes (keeps current pins; UPGRADE=1 upgrades all)
+	$(LOCK) -o requirements/bootstrap.lock requirements/bootstrap.in
+	$(LOCK) -o requirements/dev.lock requirements/dev.in
+	$(LOCK) -o requirements/checkov.lock requirements/checkov.in
 
 $(TF_CLI_CONFIG_FILE): tools/tf_cli_config.py | $(SETUP_STAMP)
 	@$(PY) tools/tf_cli_config.py $@

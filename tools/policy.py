@@ -8,8 +8,9 @@ Gates: terraform fmt; terraform validate of every environments/* root and of the
 infra stacks (`make synth`, when the Makefile has it); terraform test of every module; checkov
 (built-in + policies/ CKV2_SWY_*) on modules/, on each environment root and on the plan JSON of
 the sandbox (planned against a private emulator); ruff; mypy; checkov skip reasons; workflow
-schema lint. Reports: reports/policy/junit.xml, reports/policy/checkov.sarif (one run per
-checkov scan) and each scan's JSON/SARIF under reports/policy/checkov/.
+schema lint; zizmor (GitHub Actions security analysis, offline). Reports:
+reports/policy/junit.xml, reports/policy/checkov.sarif (one run per checkov scan) and each
+scan's JSON/SARIF under reports/policy/checkov/ (the JSON copies plan values: CI keeps it).
 """
 
 from __future__ import annotations
@@ -302,6 +303,18 @@ def workflows() -> Outcome:
     return commands((str(VENV_BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *files))
 
 
+# Offline: no online audits (known-vulnerable or impostor actions, ref confusion need the GitHub
+# API), no network at all. The pedantic persona also reports what the default one suppresses
+# (undocumented permissions, for one); a finding fails the gate with zizmor's own explanation.
+ZIZMOR = ("--offline", "--persona=pedantic", "--no-progress", "--color=never", "--quiet")
+
+
+def zizmor() -> Outcome:
+    if not any((ROOT / ".github" / "workflows").glob("*.y*ml")):
+        return Outcome("FAIL", "no .github/workflows/*.yml to audit")
+    return commands((str(VENV_BIN / "zizmor"), *ZIZMOR, str(ROOT)))
+
+
 def modules() -> list[Path]:
     return sorted(p.parent for p in (ROOT / "modules").glob("*/main.tf"))
 
@@ -331,6 +344,7 @@ def gates(provider: SharedProvider) -> list[Gate]:
         Gate("terraform fmt", fmt, weight=1),
         Gate("checkov skip reasons", skips, weight=1),
         Gate("workflow schema", workflows, weight=2),
+        Gate("zizmor workflows (offline)", zizmor, weight=1),
     ]
     return sorted(found, key=lambda g: -g.weight)
 

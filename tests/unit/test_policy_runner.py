@@ -105,3 +105,55 @@ def test_configuration_ignores_tfvars_and_backend_bodies_but_not_code_or_folder(
 def test_backend_bodies_are_emptied_even_with_nested_blocks() -> None:
     text = BACKEND.replace("KEY", "a") + '  required_version = ">= 1.11"\n}\n'
     assert policy.without_backend_bodies(text) == 'terraform {\n  backend "s3" {}\n  required_version = ">= 1.11"\n}\n'
+
+
+CALLER = """name: caller
+on: push
+permissions:
+  contents: read
+jobs:
+  deploy:
+    uses: {target}/.github/workflows/called.yml
+    permissions:
+      contents: read
+"""
+CALLED = """name: called
+on: workflow_call
+permissions:
+  contents: read
+jobs:
+  noop:
+    name: noop
+    runs-on: ubuntu-24.04
+    steps:
+      - run: echo ok
+"""
+
+
+def workflows_in(root: Path, caller: str) -> None:
+    (root / ".github" / "workflows").mkdir(parents=True)
+    (root / ".github" / "workflows" / "caller.yml").write_text(caller)
+    (root / ".github" / "workflows" / "called.yml").write_text(CALLED)
+
+
+def test_the_zizmor_gate_runs_offline_with_the_pedantic_persona() -> None:
+    assert "zizmor workflows (offline)" in [gate.name for gate in policy.gates(policy.shared_provider())]
+    assert "--offline" in policy.ZIZMOR and "--persona=pedantic" in policy.ZIZMOR
+
+
+@pytest.mark.parametrize(
+    ("caller", "status", "says"),
+    [
+        (CALLER.format(target="."), "FAIL", "self-repository"),  # the finding this repository had
+        (CALLER.format(target="$").replace("id-token", ""), "PASS", "No findings"),
+        (CALLER.format(target="$").replace("contents: read\n", "id-token: write\n", 2), "FAIL", "permissions"),
+    ],
+    ids=["relative-self-reference", "clean", "undocumented-permission"],
+)
+def test_the_zizmor_gate_fails_on_a_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caller: str, status: str, says: str
+) -> None:
+    workflows_in(tmp_path, caller)
+    monkeypatch.setattr(policy, "ROOT", tmp_path)
+    outcome = policy.zizmor()
+    assert outcome.status == status and says in outcome.output, outcome.output
