@@ -41,6 +41,7 @@ class Account:
     deploy_role_name: str
     bootstrap_role_name: str
     emulated: bool
+    pull_request_plans: bool = False  # the account pull requests plan against (its baseline's pr-plan role)
 
     @property
     def stack_name(self) -> str:
@@ -75,6 +76,7 @@ def load_registry(path: Path = REGISTRY) -> Registry:
             deploy_role_name=entry["deploy_role_name"],
             bootstrap_role_name=entry.get("bootstrap_role_name", "OrganizationAccountAccessRole"),
             emulated=bool(entry.get("emulated", False)),
+            pull_request_plans=bool(entry.get("pull_request_plans", False)),
         )
         for env, entry in raw["environments"].items()
     }
@@ -123,6 +125,8 @@ def build_app(registry: Registry, outdir: Path = DEFAULT_OUTDIR, envs: list[str]
                 bucket=account.state_bucket,
                 key=BOOTSTRAP_STATE_KEY,
                 region=account.region,
+                # kms_key_id (the state key's ARN) comes from `make bootstrap` at init: with encrypt
+                # alone the backend would send AES256 and the bucket policy refuses that.
                 encrypt=True,
                 use_lockfile=True,
                 allowed_account_ids=[account.account_id],
@@ -144,12 +148,14 @@ def build_app(registry: Registry, outdir: Path = DEFAULT_OUTDIR, envs: list[str]
                 "github_repository": registry.github_repository,
                 "deploy_role_name": account.deploy_role_name,
                 "admin_principal_arns": [account.bootstrap_role_arn],
+                "pull_request_plans": account.pull_request_plans,
             },
         )
         for name in (
             "state_bucket_name",
             "plan_role_arn",
             "deploy_role_arn",
+            "state_kms_key_arn",
             "oidc_provider_arn",
             "api_gateway_cloudwatch_role_arn",
         ):

@@ -35,7 +35,8 @@ PLANS = Path(os.environ.get("SWITCHYARD_PLANS_DIR", ROOT / "build" / "plans"))
 # Simulated accounts: the sandbox's work folder (state, data dir). The e2e points it at its own.
 SANDBOX_WORKDIR = Path(os.environ.get("SWITCHYARD_SANDBOX_WORKDIR", ROOT / ".sandbox" / "demo"))
 CLI_CONFIG = ROOT / ".terraform.d" / "cli.tfrc"
-CI_ROLES = ("switchyard-plan", "switchyard-deploy")  # modules/account-baseline role names
+CI_ROLES = ("switchyard-plan", "switchyard-pr-plan", "switchyard-deploy")  # modules/account-baseline role names
+STATE_KEY_ALIAS = f"alias/{infra_app.STATE_PREFIX}-tfstate"  # modules/account-baseline aws_kms_alias.state
 COMMANDS = ("plan", "apply", "bootstrap")
 
 
@@ -110,12 +111,42 @@ def holds_ci_role(arn: str, account: infra_app.Account) -> bool:
     return match is not None and match[1] == account.account_id and match[2] in CI_ROLES
 
 
-def backend_config(account: infra_app.Account, assume_deploy_role: bool) -> str:
+def state_key_arn(account: infra_app.Account, assume_deploy_role: bool) -> str:
+    """ARN of the account's state key, looked up through its alias (the baseline creates both).
+
+    The S3 backend must name the key: with `encrypt = true` alone it sends AES256, which overrides
+    the bucket's SSE-KMS default, and the bucket policy refuses that. The ARN, not the alias: S3
+    compares the policy's key condition with the key id exactly as the request sends it.
+    """
+    import boto3
+    import botocore.exceptions
+
+    session = boto3.Session(region_name=account.region)
+    try:
+        if assume_deploy_role:
+            role = f"arn:aws:iam::{account.account_id}:role/{account.deploy_role_name}"
+            creds = session.client("sts").assume_role(RoleArn=role, RoleSessionName=f"switchyard-{account.env}")
+            session = boto3.Session(
+                region_name=account.region,
+                aws_access_key_id=creds["Credentials"]["AccessKeyId"],
+                aws_secret_access_key=creds["Credentials"]["SecretAccessKey"],
+                aws_session_token=creds["Credentials"]["SessionToken"],
+            )
+        return str(session.client("kms").describe_key(KeyId=STATE_KEY_ALIAS)["KeyMetadata"]["Arn"])
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as error:
+        raise EnvError(
+            f"cannot read the state key {STATE_KEY_ALIAS} of {account.env} (account {account.account_id}): {error}; "
+            f"bootstrap the account first (`make bootstrap ENV={account.env}`)"
+        ) from None
+
+
+def backend_config(account: infra_app.Account, assume_deploy_role: bool, kms_key_arn: str) -> str:
     """The S3 backend settings environments/<env>/backend.tf leaves open (partial configuration)."""
     lines = [
         f'bucket = "{account.state_bucket}"',
         f'region = "{account.region}"',
         f'allowed_account_ids = ["{account.account_id}"]',
+        f'kms_key_id = "{kms_key_arn}"',
     ]
     if assume_deploy_role:
         role = f"arn:aws:iam::{account.account_id}:role/{account.deploy_role_name}"
@@ -138,7 +169,7 @@ def run_terraform(args: Sequence[str], root: Path, stdout: Path | None = None) -
 def init_real(target: Target, assume: bool) -> None:
     PLANS.mkdir(parents=True, exist_ok=True)
     config = PLANS / f"{target.env}.s3.tfbackend"
-    config.write_text(backend_config(target.account, assume))
+    config.write_text(backend_config(target.account, assume, state_key_arn(target.account, assume)))
     if run_terraform(["init", "-input=false", "-reconfigure", f"-backend-config={config}"], target.root):
         raise EnvError(f"terraform init failed for {target.env} (see above)")
 
@@ -207,6 +238,8 @@ def bootstrap(target: Target) -> int:
     if first_run:
         override.write_text(json.dumps({"terraform": {"backend": {"local": {"path": "terraform.tfstate"}}}}))
     init = ["init", "-input=false", "-reconfigure"]
+    if not first_run:  # the state key exists once the first run applied the baseline
+        init.append(f"-backend-config=kms_key_id={state_key_arn(target.account, False)}")
     if run_terraform(init, stack_dir):
         raise EnvError(f"terraform init failed for bootstrap-{target.env} (see above)")
     plan_file = PLANS / f"bootstrap-{target.env}.tfplan"
@@ -216,7 +249,8 @@ def bootstrap(target: Target) -> int:
     code = run_terraform(["apply", "-input=false", str(plan_file)], stack_dir)
     if code == 0 and first_run:
         override.unlink()
-        code = run_terraform(["init", "-input=false", "-migrate-state", "-force-copy"], stack_dir)
+        key = f"-backend-config=kms_key_id={state_key_arn(target.account, False)}"
+        code = run_terraform(["init", "-input=false", "-migrate-state", "-force-copy", key], stack_dir)
     return code
 
 

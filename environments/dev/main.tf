@@ -42,6 +42,8 @@ module "platform" {
   reserved_concurrency = var.reserved_concurrency
   audit                = var.audit
   alarm_actions        = var.alarm_actions
+  # The account baseline's deploy role may create roles only under this boundary.
+  permissions_boundary_arn = "arn:aws:iam::${local.account.account_id}:policy/switchyard-boundary"
   # PITR and deletion protection stay on (the platform's default; it refuses anything else
   # outside the sandbox).
 }

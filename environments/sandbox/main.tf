@@ -55,20 +55,24 @@ module "platform_dev" {
   source    = "../../modules/platform"
   providers = { aws = aws.dev }
 
-  name_prefix     = "swy-dev"
-  environment     = "sandbox"
-  artifacts_dir   = local.artifacts_dir
-  data_protection = { point_in_time_recovery = false, deletion_protection = false }
-  lambda_defaults = { log_retention_days = 7 }
+  name_prefix = "swy-dev"
+  # The bootstrap's deploy role may create roles only under its boundary.
+  permissions_boundary_arn = "arn:aws:iam::${var.account_ids.dev}:policy/switchyard-boundary"
+  environment              = "sandbox"
+  artifacts_dir            = local.artifacts_dir
+  data_protection          = { point_in_time_recovery = false, deletion_protection = false }
+  lambda_defaults          = { log_retention_days = 7 }
 }
 
 module "platform_prod" {
   source    = "../../modules/platform"
   providers = { aws = aws.prod }
 
-  name_prefix     = "swy-prod"
-  environment     = "sandbox"
-  artifacts_dir   = local.artifacts_dir
-  data_protection = { point_in_time_recovery = true, deletion_protection = false }
-  lambda_defaults = { log_retention_days = 30 }
+  name_prefix = "swy-prod"
+  # The bootstrap's deploy role may create roles only under its boundary.
+  permissions_boundary_arn = "arn:aws:iam::${var.account_ids.prod}:policy/switchyard-boundary"
+  environment              = "sandbox"
+  artifacts_dir            = local.artifacts_dir
+  data_protection          = { point_in_time_recovery = true, deletion_protection = false }
+  lambda_defaults          = { log_retention_days = 30 }
 }

@@ -139,14 +139,46 @@ locals {
   # jsonencode (not a policy document data source) so the module tests can assert on it.
   state_bucket_policy = {
     Version = "2012-10-17"
-    Statement = [{
-      Sid       = "DenyInsecureTransport"
-      Effect    = "Deny"
-      Principal = "*"
-      Action    = "s3:*"
-      Resource  = [aws_s3_bucket.state.arn, "${aws_s3_bucket.state.arn}/*"]
-      Condition = { Bool = { "aws:SecureTransport" = "false" } }
-    }]
+    Statement = [
+      {
+        Sid       = "DenyInsecureTransport"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:*"
+        Resource  = [aws_s3_bucket.state.arn, "${aws_s3_bucket.state.arn}/*"]
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      },
+      # State is encrypted with the state key or not written: a put that asks for AES256, for
+      # another key, or for aws:kms without a key (S3 would use aws/s3) is refused. A put without
+      # encryption headers gets the bucket default, which is this key.
+      {
+        Sid       = "DenyPutsWithAnotherAlgorithm"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:PutObject"
+        Resource  = "${aws_s3_bucket.state.arn}/*"
+        Condition = { StringNotEqualsIfExists = { "s3:x-amz-server-side-encryption" = "aws:kms" } }
+      },
+      {
+        Sid       = "DenyPutsWithAnotherKey"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:PutObject"
+        Resource  = "${aws_s3_bucket.state.arn}/*"
+        Condition = { StringNotEqualsIfExists = { "s3:x-amz-server-side-encryption-aws-kms-key-id" = aws_kms_key.state.arn } }
+      },
+      {
+        Sid       = "DenyKmsPutsWithoutTheKey"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:PutObject"
+        Resource  = "${aws_s3_bucket.state.arn}/*"
+        Condition = {
+          StringEquals = { "s3:x-amz-server-side-encryption" = "aws:kms" }
+          Null         = { "s3:x-amz-server-side-encryption-aws-kms-key-id" = "true" }
+        }
+      },
+    ]
   }
 }
 

@@ -23,6 +23,11 @@ output "plan_role_arn" {
   value       = aws_iam_role.plan.arn
 }
 
+output "pr_plan_role_arn" {
+  description = "ARN of the pull-request plan role (null when pull_request_plans = false)."
+  value       = one(aws_iam_role.pr_plan[*].arn)
+}
+
 output "deploy_role_arn" {
   description = "ARN of the apply role."
   value       = aws_iam_role.deploy.arn

@@ -41,7 +41,7 @@ variable "plan_branches" {
 }
 
 variable "plan_role_name" {
-  description = "Name of the read-only plan role (pull requests and branch runs). The GitHub workflows assume it by this name."
+  description = "Name of the read-only plan role of reviewed code (plan_branches: the deploy workflow's plan job, drift detection). The GitHub workflows assume it by this name."
   type        = string
   default     = "switchyard-plan"
 
@@ -85,16 +85,94 @@ variable "existing_oidc_provider_arn" {
 }
 
 variable "deploy_services" {
-  description = "AWS service prefixes the permissions boundary allows (the services the platform deploys). Everything else is out of reach of both roles, whatever policies they carry."
+  description = "AWS service prefixes the permissions boundary allows in full (the services the platform deploys). IAM is not among them: the boundary grants it in scoped statements (platform roles only, with this boundary). Everything else is out of reach of the CI roles and of every role they create."
   type        = list(string)
   default = [
-    "apigateway", "cloudwatch", "dynamodb", "events", "iam", "kms", "lambda", "logs",
-    "pipes", "s3", "scheduler", "sns", "sqs", "sts", "tag", "xray",
+    "apigateway", "cloudwatch", "dynamodb", "events", "kms", "lambda", "logs",
+    "pipes", "s3", "scheduler", "sns", "sqs", "tag", "xray",
   ]
 
   validation {
     condition     = length(var.deploy_services) > 0 && alltrue([for s in var.deploy_services : can(regex("^[a-z0-9-]+$", s))])
     error_message = "deploy_services must be a non-empty list of IAM service prefixes such as \"sqs\" or \"lambda\" (no \"*\")."
+  }
+
+  validation {
+    condition     = length(setintersection(var.deploy_services, ["iam", "sts", "organizations", "account", "sso", "identitystore"])) == 0
+    error_message = "deploy_services must not list iam, sts, organizations, account, sso or identitystore: \"iam:*\" would let the deploy role create roles without the boundary. The boundary grants the IAM calls the platform needs itself."
+  }
+}
+
+variable "platform_role_name_prefix" {
+  description = "Name prefix of the IAM roles the platform creates (modules/platform names them <name_prefix>-..., for example swy-dev-audit-role). The deploy role may create, change, delete and pass only roles with this prefix, and only with the boundary attached."
+  type        = string
+  default     = "swy-"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{2,32}-$", var.platform_role_name_prefix))
+    error_message = "platform_role_name_prefix must be 3-33 role-name characters ending in '-', for example \"swy-\" (no wildcard: the module appends it)."
+  }
+}
+
+variable "pass_role_services" {
+  description = "Services the deploy role may pass platform roles to (iam:PassedToService): Lambda for function roles, API Gateway for the integration roles."
+  type        = list(string)
+  default     = ["lambda.amazonaws.com", "apigateway.amazonaws.com"]
+
+  validation {
+    condition     = length(var.pass_role_services) > 0 && alltrue([for s in var.pass_role_services : can(regex("^[a-z0-9.-]+\\.amazonaws\\.com$", s))])
+    error_message = "pass_role_services must list service principals such as \"lambda.amazonaws.com\" (no wildcards)."
+  }
+}
+
+variable "organisation_role_names" {
+  description = "Roles through which the organisation administers the account; the boundary denies every change to them (and to aws-reserved/ and aws-service-role/ roles and admin_principal_arns)."
+  type        = list(string)
+  default     = ["OrganizationAccountAccessRole", "AWSControlTowerExecution", "AWSCloudFormationStackSetExecutionRole"]
+
+  validation {
+    condition     = alltrue([for n in var.organisation_role_names : can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", n))])
+    error_message = "organisation_role_names must be plain IAM role names such as \"OrganizationAccountAccessRole\" (no wildcards, no paths)."
+  }
+}
+
+variable "deploy_workflow_path" {
+  description = "Path of the reusable workflow whose jobs may assume the deploy role (OIDC claim job_workflow_ref = <repo>/<path>@<deploy_workflow_ref>)."
+  type        = string
+  default     = ".github/workflows/deploy-environment.yml"
+
+  validation {
+    condition     = can(regex("^\\.github/workflows/[A-Za-z0-9._-]+\\.ya?ml$", var.deploy_workflow_path))
+    error_message = "deploy_workflow_path must be a workflow file such as \".github/workflows/deploy-environment.yml\"."
+  }
+}
+
+variable "deploy_workflow_ref" {
+  description = "Git ref the deploy workflow must run from (the ref part of job_workflow_ref)."
+  type        = string
+  default     = "refs/heads/main"
+
+  validation {
+    condition     = can(regex("^refs/(heads|tags)/[A-Za-z0-9._/-]+$", var.deploy_workflow_ref))
+    error_message = "deploy_workflow_ref must be a full ref such as \"refs/heads/main\" (no wildcards)."
+  }
+}
+
+variable "pull_request_plans" {
+  description = "Create the pull-request plan role in this account (trusts sub = repo:<org>/<repo>:pull_request; configuration reads and state only, no data plane). True only for the account pull requests plan against (dev); staging and prod are planned on main only."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "pr_plan_role_name" {
+  description = "Name of the pull-request plan role (when pull_request_plans = true). .github/workflows/pull-request.yml assumes it by this name."
+  type        = string
+  default     = "switchyard-pr-plan"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.pr_plan_role_name))
+    error_message = "pr_plan_role_name must be a valid IAM role name, for example \"switchyard-pr-plan\"."
   }
 }
 

@@ -28,9 +28,10 @@ data "aws_iam_policy_document" "assume_role" {
 
 # One role per function: its permissions are exactly what this function needs.
 resource "aws_iam_role" "this" {
-  name               = "${var.name}-role"
-  assume_role_policy = data.aws_iam_policy_document.assume_role.json
-  tags               = var.tags
+  name                 = "${var.name}-role"
+  assume_role_policy   = data.aws_iam_policy_document.assume_role.json
+  permissions_boundary = var.permissions_boundary_arn
+  tags                 = var.tags
 }
 
 data "aws_iam_policy_document" "this" {

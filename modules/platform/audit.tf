@@ -87,6 +87,8 @@ resource "aws_dynamodb_table" "audit_log" {
 module "audit_function" {
   source = "../lambda-function"
 
+  permissions_boundary_arn = var.permissions_boundary_arn
+
   name                 = local.audit_name
   description          = "Keeps every valid Switchyard event in the audit log, once"
   handler              = "audit.handler.lambda_handler"

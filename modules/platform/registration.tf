@@ -75,6 +75,8 @@ resource "aws_dynamodb_table" "registration" {
 module "registration_api_function" {
   source = "../lambda-function"
 
+  permissions_boundary_arn = var.permissions_boundary_arn
+
   name               = "${local.registration_name}-api"
   description        = "Validates a sign-up and publishes UserRegistered"
   handler            = "registration_api.handler.lambda_handler"
@@ -109,6 +111,8 @@ module "registration_api_function" {
 # --- the fan-out: one map entry per consumer ----------------------------------------------
 module "registration" {
   source = "../pubsub-fanout"
+
+  permissions_boundary_arn = var.permissions_boundary_arn
 
   name                 = local.registration_name
   function_kms_key_arn = aws_kms_key.platform.arn

@@ -97,6 +97,8 @@ resource "aws_dynamodb_table" "tallies" {
 module "voting_function" {
   source = "../lambda-function"
 
+  permissions_boundary_arn = var.permissions_boundary_arn
+
   name               = local.voting_name
   description        = "Counts queued votes: one per (poll, user), latest submission wins, exact tallies"
   handler            = "voting.handler.lambda_handler"
@@ -134,6 +136,8 @@ module "voting_function" {
 
 module "voting_api" {
   source = "../queue-load-leveling"
+
+  permissions_boundary_arn = var.permissions_boundary_arn
 
   name = local.voting_name
   write_route = {

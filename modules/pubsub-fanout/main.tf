@@ -279,7 +279,8 @@ module "consumer" {
       }]
     }
   })
-  tags = var.tags
+  permissions_boundary_arn = var.permissions_boundary_arn
+  tags                     = var.tags
 }
 
 resource "aws_lambda_event_source_mapping" "this" {

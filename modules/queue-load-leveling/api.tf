@@ -399,10 +399,11 @@ data "aws_iam_policy_document" "apigateway_assume" {
 }
 
 resource "aws_iam_role" "integration" {
-  name               = "${var.name}-apigw-sqs"
-  description        = "API Gateway sends accepted requests to ${var.name}, and nothing else"
-  assume_role_policy = data.aws_iam_policy_document.apigateway_assume.json
-  tags               = var.tags
+  name                 = "${var.name}-apigw-sqs"
+  description          = "API Gateway sends accepted requests to ${var.name}, and nothing else"
+  assume_role_policy   = data.aws_iam_policy_document.apigateway_assume.json
+  permissions_boundary = var.permissions_boundary_arn
+  tags                 = var.tags
 }
 
 data "aws_iam_policy_document" "integration" {
@@ -429,11 +430,12 @@ resource "aws_iam_role_policy" "integration" {
 }
 
 resource "aws_iam_role" "read" {
-  count              = var.read_route == null ? 0 : 1
-  name               = "${var.name}-apigw-read"
-  description        = "API Gateway answers ${var.read_route.path} from DynamoDB, read-only"
-  assume_role_policy = data.aws_iam_policy_document.apigateway_assume.json
-  tags               = var.tags
+  count                = var.read_route == null ? 0 : 1
+  name                 = "${var.name}-apigw-read"
+  description          = "API Gateway answers ${var.read_route.path} from DynamoDB, read-only"
+  assume_role_policy   = data.aws_iam_policy_document.apigateway_assume.json
+  permissions_boundary = var.permissions_boundary_arn
+  tags                 = var.tags
 }
 
 data "aws_iam_policy_document" "read" {

@@ -100,13 +100,18 @@ def test_only_the_accounts_own_ci_roles_skip_the_assume_role(arn: str, expected:
     assert envctl.holds_ci_role(arn, infra_app.load_registry().accounts["dev"]) is expected
 
 
-def test_backend_config_points_at_the_baselines_bucket() -> None:
+STATE_KEY = "arn:aws:kms:eu-west-1:432109876543:key/11111111-2222-3333-4444-555555555555"
+
+
+def test_backend_config_points_at_the_baselines_bucket_and_state_key() -> None:
     account = infra_app.load_registry().accounts["prod"]
-    assumed = envctl.backend_config(account, assume_deploy_role=True)
+    assumed = envctl.backend_config(account, assume_deploy_role=True, kms_key_arn=STATE_KEY)
     assert 'bucket = "switchyard-tfstate-432109876543-eu-west-1"' in assumed
     assert 'allowed_account_ids = ["432109876543"]' in assumed
     assert 'role_arn     = "arn:aws:iam::432109876543:role/switchyard-deploy"' in assumed
-    assert "assume_role" not in envctl.backend_config(account, assume_deploy_role=False)
+    # Without the key the backend sends AES256 and the bucket's SSE-KMS default never applies.
+    assert f'kms_key_id = "{STATE_KEY}"' in assumed
+    assert "assume_role" not in envctl.backend_config(account, assume_deploy_role=False, kms_key_arn=STATE_KEY)
 
 
 def test_plan_then_apply_use_exactly_the_saved_plan(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -123,6 +128,7 @@ def test_plan_then_apply_use_exactly_the_saved_plan(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(envctl, "PLANS", tmp_path)
     monkeypatch.setattr(envctl, "run_terraform", fake_terraform)
     monkeypatch.setattr(envctl, "caller_arn", lambda account: DEPLOY_ARN)
+    monkeypatch.setattr(envctl, "state_key_arn", lambda account, assume: STATE_KEY)
     assert envctl.main(["plan", "dev"]) == 0
     assert calls[0] == ("init", "-input=false", "-reconfigure", f"-backend-config={tmp_path / 'dev.s3.tfbackend'}")
     assert calls[1] == ("plan", "-input=false", f"-out={tmp_path / 'dev.tfplan'}", "-var=assume_deploy_role=false")
@@ -143,6 +149,7 @@ def test_a_failed_plan_leaves_no_plan_to_apply(monkeypatch: pytest.MonkeyPatch, 
     monkeypatch.setattr(envctl, "PLANS", tmp_path)
     monkeypatch.setattr(envctl, "run_terraform", failing_plan)
     monkeypatch.setattr(envctl, "caller_arn", lambda account: DEPLOY_ARN)
+    monkeypatch.setattr(envctl, "state_key_arn", lambda account, assume: STATE_KEY)
     assert envctl.main(["plan", "dev"]) == 1
     assert not (tmp_path / "dev.tfplan").exists()
     assert not (tmp_path / "dev.json").exists()

@@ -73,9 +73,91 @@ run "deploy_role_trusts_only_the_matching_github_environment" {
     condition     = aws_iam_role.deploy.permissions_boundary == aws_iam_policy.boundary.arn
     error_message = "The deploy role must carry the module's permissions boundary."
   }
+  assert {
+    condition     = jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:job_workflow_ref"] == "acme/switchyard/.github/workflows/deploy-environment.yml@refs/heads/main"
+    error_message = "The deploy trust must also require job_workflow_ref = the deploy workflow on main: the environment's protection rules must not be the only guard."
+  }
 }
 
-run "plan_role_trusts_pull_requests_and_main_read_only" {
+run "deploy_workflow_ref_can_be_pinned_elsewhere" {
+  command = plan
+
+  variables {
+    deploy_workflow_ref = "refs/heads/release"
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:job_workflow_ref"] == "acme/switchyard/.github/workflows/deploy-environment.yml@refs/heads/release"
+    error_message = "job_workflow_ref follows deploy_workflow_ref."
+  }
+}
+
+run "rejects_a_wildcard_deploy_ref" {
+  command = plan
+  variables {
+    deploy_workflow_ref = "refs/heads/*"
+  }
+  expect_failures = [var.deploy_workflow_ref]
+}
+
+run "pull_requests_get_no_role_unless_the_account_opts_in" {
+  command = plan
+
+  variables {
+    environment = "prod"
+  }
+
+  assert {
+    condition     = length(aws_iam_role.pr_plan) == 0 && output.pr_plan_role_arn == null
+    error_message = "Without pull_request_plans (staging, prod) there is no role a pull request can assume."
+  }
+  assert {
+    condition = alltrue(flatten([
+      for policy in [aws_iam_role.plan.assume_role_policy, aws_iam_role.deploy.assume_role_policy] : [
+        for statement in jsondecode(policy).Statement :
+        !contains(try(statement.Condition.StringEquals["token.actions.githubusercontent.com:sub"], []), "repo:acme/switchyard:pull_request")
+      ]
+    ]))
+    error_message = "A pull-request token (sub repo:<org>/<repo>:pull_request) must not be able to assume the prod plan or deploy role."
+  }
+}
+
+run "pull_request_plan_role_reads_configuration_and_state_not_data" {
+  command = plan
+
+  variables {
+    pull_request_plans = true
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.pr_plan[0].assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == ["repo:acme/switchyard:pull_request"]
+    error_message = "The pull-request plan role trusts pull requests of the repository, nothing else."
+  }
+  assert {
+    condition     = aws_iam_role.pr_plan[0].name == "switchyard-pr-plan" && aws_iam_role.pr_plan[0].permissions_boundary == aws_iam_policy.boundary.arn
+    error_message = "The pull-request plan role is switchyard-pr-plan, inside the boundary."
+  }
+  assert {
+    condition = alltrue([
+      for action in ["dynamodb:GetItem", "dynamodb:Scan", "dynamodb:Query", "sqs:ReceiveMessage", "secretsmanager:GetSecretValue", "logs:GetLogEvents"] :
+      contains(one([for st in jsondecode(aws_iam_role_policy.pr_plan_no_data_plane[0].policy).Statement : st.Action if st.Sid == "NoDataPlaneReads"]), action)
+    ])
+    error_message = "The pull-request plan role must be denied data-plane reads (items, messages, secrets, logs)."
+  }
+  assert {
+    condition = anytrue([
+      for st in jsondecode(aws_iam_role_policy.pr_plan_no_data_plane[0].policy).Statement :
+      st.Effect == "Deny" && contains(st.Action, "s3:GetObject") && try(st.NotResource, "") == "arn:aws:s3:::switchyard-tfstate-111111111111-eu-west-1/*"
+    ])
+    error_message = "The pull-request plan role may read objects of the state bucket only."
+  }
+  assert {
+    condition     = !contains(jsondecode(aws_iam_role.plan.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"], "repo:acme/switchyard:pull_request")
+    error_message = "Pull requests get the pull-request plan role, never the ReadOnlyAccess plan role."
+  }
+}
+
+run "plan_role_trusts_main_only_read_only" {
   command = plan
 
   assert {
@@ -83,10 +165,8 @@ run "plan_role_trusts_pull_requests_and_main_read_only" {
     error_message = "The workflows expect the plan role to be named switchyard-plan."
   }
   assert {
-    condition = toset(jsondecode(aws_iam_role.plan.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]) == toset([
-      "repo:acme/switchyard:pull_request", "repo:acme/switchyard:ref:refs/heads/main",
-    ])
-    error_message = "The plan role must trust pull requests and the main branch of the repository, nothing else."
+    condition     = jsondecode(aws_iam_role.plan.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == ["repo:acme/switchyard:ref:refs/heads/main"]
+    error_message = "The plan role (ReadOnlyAccess) must trust the main branch only: pull requests run unreviewed code and get the pull-request plan role, where there is one."
   }
   assert {
     condition     = alltrue([for s in jsondecode(aws_iam_role.plan.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] : !strcontains(s, "*")])
@@ -140,6 +220,23 @@ run "state_bucket_is_versioned_encrypted_private_and_tls_only" {
       && contains(jsondecode(aws_s3_bucket_policy.state.policy).Statement[0].Resource, "arn:aws:s3:::switchyard-tfstate-111111111111-eu-west-1/*")
     )
     error_message = "The bucket policy must deny every request without TLS, on the bucket and its objects."
+  }
+  assert {
+    condition = anytrue([
+      for st in jsondecode(aws_s3_bucket_policy.state.policy).Statement :
+      st.Effect == "Deny" && st.Action == "s3:PutObject" && try(st.Condition.StringNotEqualsIfExists["s3:x-amz-server-side-encryption"], "") == "aws:kms"
+    ])
+    error_message = "The bucket policy must refuse puts that ask for another algorithm than aws:kms (the S3 backend's AES256)."
+  }
+  assert {
+    condition = anytrue([
+      for st in jsondecode(aws_s3_bucket_policy.state.policy).Statement :
+      st.Effect == "Deny" && st.Action == "s3:PutObject" && try(st.Condition.StringNotEqualsIfExists["s3:x-amz-server-side-encryption-aws-kms-key-id"], "") == aws_kms_key.state.arn
+    ]) && anytrue([
+      for st in jsondecode(aws_s3_bucket_policy.state.policy).Statement :
+      st.Effect == "Deny" && try(st.Condition.Null["s3:x-amz-server-side-encryption-aws-kms-key-id"], "") == "true"
+    ])
+    error_message = "The bucket policy must refuse puts encrypted with another key, or with aws:kms and no key (aws/s3)."
   }
   assert {
     condition     = aws_s3_bucket_lifecycle_configuration.state.rule[0].noncurrent_version_expiration[0].noncurrent_days == 90
@@ -232,14 +329,14 @@ run "api_gateway_logs_through_its_own_role_into_its_own_log_groups" {
   }
   assert {
     condition = contains(
-      [for s in data.aws_iam_policy_document.boundary.statement : s.sid if s.effect == "Deny" && contains(s.actions, "apigateway:PATCH") && contains(s.resources, "arn:aws:apigateway:eu-west-1::/account")],
+      [for s in jsondecode(aws_iam_policy.boundary.policy).Statement : s.Sid if s.Effect == "Deny" && s.Action == "apigateway:PATCH" && s.Resource == "arn:aws:apigateway:eu-west-1::/account"],
       "ApiGatewayAccountSettingStays"
     )
     error_message = "The boundary must keep the deploy role from repointing API Gateway's account setting."
   }
   assert {
     condition = contains(
-      one([for s in data.aws_iam_policy_document.boundary.statement : s.resources if s.sid == "BaselineIsNotTheDeployersToChange"]),
+      one([for s in jsondecode(aws_iam_policy.boundary.policy).Statement : s.Resource if s.Sid == "BaselineIsNotTheDeployersToChange"]),
       "arn:aws:iam::111111111111:role/switchyard-apigateway-cloudwatch"
     )
     error_message = "The boundary must keep the deploy role from changing the logging role."
@@ -257,6 +354,86 @@ run "api_gateway_setting_can_be_left_to_another_stack" {
     condition     = length(aws_api_gateway_account.this) == 0 && length(aws_iam_role.api_gateway_cloudwatch) == 0 && output.api_gateway_cloudwatch_role_arn == null
     error_message = "With api_gateway_cloudwatch_role = false the module must not touch the account's API Gateway setting."
   }
+}
+
+run "boundary_scopes_iam_to_platform_roles_with_this_boundary" {
+  command = plan
+
+  assert {
+    condition     = alltrue([for st in jsondecode(aws_iam_policy.boundary.policy).Statement : st.Effect == "Deny" || alltrue([for a in flatten([st.Action]) : !startswith(a, "iam:") || contains(["iam:Get*", "iam:List*"], a) || try(st.Resource == "arn:aws:iam::111111111111:role/swy-*", false)])])
+    error_message = "Every IAM write the boundary allows must be limited to the platform's roles (role/swy-*)."
+  }
+  assert {
+    condition     = !anytrue([for st in jsondecode(aws_iam_policy.boundary.policy).Statement : st.Effect == "Allow" && anytrue([for a in flatten([st.Action]) : contains(["*", "iam:*", "sts:*", "iam:Create*", "iam:Put*", "iam:Attach*"], a)])])
+    error_message = "The boundary must not allow iam:*, sts:* or any IAM write by wildcard."
+  }
+  assert {
+    condition = alltrue([
+      for st in jsondecode(aws_iam_policy.boundary.policy).Statement :
+      st.Condition.StringEquals["iam:PermissionsBoundary"] == "arn:aws:iam::111111111111:policy/switchyard-boundary"
+      if st.Effect == "Allow" && length(setintersection(flatten([st.Action]), ["iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:AttachRolePolicy", "iam:PutRolePolicy"])) > 0
+    ])
+    error_message = "CreateRole, PutRolePermissionsBoundary, AttachRolePolicy and PutRolePolicy must require iam:PermissionsBoundary = this boundary."
+  }
+  assert {
+    condition = alltrue([
+      for st in jsondecode(aws_iam_policy.boundary.policy).Statement :
+      st.Resource == "arn:aws:iam::111111111111:role/swy-*" && toset(st.Condition.StringEquals["iam:PassedToService"]) == toset(["lambda.amazonaws.com", "apigateway.amazonaws.com"])
+      if st.Effect == "Allow" && contains(flatten([st.Action]), "iam:PassRole")
+    ]) && anytrue([for st in jsondecode(aws_iam_policy.boundary.policy).Statement : contains(flatten([st.Action]), "iam:PassRole")])
+    error_message = "iam:PassRole must be limited to platform roles and to Lambda and API Gateway (iam:PassedToService)."
+  }
+  assert {
+    condition = anytrue([
+      for st in jsondecode(aws_iam_policy.boundary.policy).Statement :
+      st.Effect == "Deny" && contains(flatten([st.Action]), "iam:CreateRole") && try(st.Condition.StringNotEquals["iam:PermissionsBoundary"], "") == "arn:aws:iam::111111111111:policy/switchyard-boundary"
+    ])
+    error_message = "The boundary must deny creating a role without this boundary, whatever else allows it."
+  }
+  assert {
+    condition = anytrue([
+      for st in jsondecode(aws_iam_policy.boundary.policy).Statement :
+      st.Effect == "Deny" && alltrue([for a in ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:SetDefaultPolicyVersion"] : contains(flatten([st.Action]), a)])
+      && contains(flatten([st.Resource]), "arn:aws:iam::111111111111:policy/switchyard-boundary")
+      && alltrue([for r in ["switchyard-plan", "switchyard-pr-plan", "switchyard-deploy"] : contains(flatten([st.Resource]), "arn:aws:iam::111111111111:role/${r}")])
+    ])
+    error_message = "The boundary policy and the baseline's own roles must be off limits (deny statement)."
+  }
+  assert {
+    condition = anytrue([
+      for st in jsondecode(aws_iam_policy.boundary.policy).Statement :
+      st.Effect == "Deny" && st.Resource == "*" && alltrue([for a in ["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile"] : contains(flatten([st.Action]), a)])
+    ])
+    error_message = "The boundary must deny IAM users, access keys and login profiles."
+  }
+  assert {
+    condition = anytrue([
+      for st in jsondecode(aws_iam_policy.boundary.policy).Statement :
+      st.Effect == "Deny" && contains(flatten([st.Action]), "iam:UpdateAssumeRolePolicy") && contains(flatten([st.Action]), "iam:AttachRolePolicy")
+      && contains(flatten([st.Resource]), "arn:aws:iam::111111111111:role/OrganizationAccountAccessRole")
+    ])
+    error_message = "The boundary must deny changes to the organisation's access roles."
+  }
+  assert {
+    condition     = aws_iam_role_policy_attachment.deploy_platform.policy_arn == aws_iam_policy.boundary.arn && !contains([for a in [aws_iam_role_policy_attachment.deploy_platform.policy_arn] : a], "arn:aws:iam::aws:policy/AdministratorAccess")
+    error_message = "The deploy role's permissions are the boundary itself, not AdministratorAccess."
+  }
+}
+
+run "rejects_iam_as_a_whole_service" {
+  command = plan
+  variables {
+    deploy_services = ["sqs", "iam"]
+  }
+  expect_failures = [var.deploy_services]
+}
+
+run "rejects_a_wildcard_role_prefix" {
+  command = plan
+  variables {
+    platform_role_name_prefix = "*"
+  }
+  expect_failures = [var.platform_role_name_prefix]
 }
 
 run "rejects_a_repository_url" {
