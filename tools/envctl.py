@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from infra import app as infra_app
 
 if TYPE_CHECKING:
-    from tools.sandbox import Sandbox
+    from emulation.sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = Path(os.environ.get("SWITCHYARD_PLANS_DIR", ROOT / "build" / "plans"))
@@ -191,7 +191,7 @@ def apply(target: Target) -> int:
 
 def bootstrap(target: Target) -> int:
     if target.account.emulated:
-        from tools import sandbox as sandbox_module
+        from emulation import sandbox as sandbox_module
 
         url = emulator_url()
         outputs = sandbox_module.bootstrap(SANDBOX_WORKDIR, url, [target.env])
@@ -222,7 +222,7 @@ def bootstrap(target: Target) -> int:
 
 # --- simulated accounts ------------------------------------------------------------------------
 def emulator_url() -> str:
-    from tools import emulator
+    from emulation import emulator
 
     state = emulator.read_state()
     if state is None or not emulator.is_healthy(state):
@@ -231,7 +231,7 @@ def emulator_url() -> str:
 
 
 def emulated_sandbox(target: Target) -> Sandbox:
-    from tools.sandbox import Sandbox
+    from emulation.sandbox import Sandbox
 
     return Sandbox(SANDBOX_WORKDIR, emulator_url(), root=target.root)
 

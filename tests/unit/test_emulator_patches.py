@@ -8,8 +8,8 @@ import zipfile
 
 import boto3
 
+from emulation import emulator_patches
 from tests.conftest import REGION
-from tools import emulator_patches
 
 
 def test_redrive_policy_is_returned_as_compact_json(mocked_aws: None) -> None:

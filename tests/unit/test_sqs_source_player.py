@@ -7,8 +7,8 @@ from typing import Any
 
 import boto3
 
+from emulation.harness.sqs_source import SqsEventSourcePlayer
 from tests.conftest import REGION
-from tools.harness.sqs_source import SqsEventSourcePlayer
 
 
 class ScriptedEnvironment:

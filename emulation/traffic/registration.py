@@ -24,9 +24,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from tools.harness.accounts import SimulatedAccount
-from tools.harness.faults import FlakyService, flaky_for_first_batches
-from tools.harness.sqs_source import SqsEventSourcePlayer
+from emulation.harness.accounts import SimulatedAccount
+from emulation.harness.faults import FlakyService, flaky_for_first_batches
+from emulation.harness.sqs_source import SqsEventSourcePlayer
 
 NAME = "registration"
 PLANS = (("free", 0.6), ("pro", 0.25), ("team", 0.15))
@@ -370,12 +370,12 @@ def _account_consumer(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m tools.traffic.registration --registrations 5000 --env dev [--faults mailing=30]`
+    """`python -m emulation.traffic.registration --registrations 5000 --env dev [--faults mailing=30]`
     against the sandbox `make demo` applied (the emulator must be running)."""
     import argparse
 
-    from tools import emulator
-    from tools.sandbox import ROOT, Sandbox
+    from emulation import emulator
+    from emulation.sandbox import ROOT, Sandbox
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--registrations", type=int, default=5000)

@@ -6,10 +6,10 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from tools import emulator
-from tools.harness.accounts import SimulatedAccount
-from tools.sandbox import ROOT, Sandbox, bootstrap, wait_for_deploy_roles
-from tools.traffic import WORKLOADS
+from emulation import emulator
+from emulation.harness.accounts import SimulatedAccount
+from emulation.sandbox import ROOT, Sandbox, bootstrap, wait_for_deploy_roles
+from emulation.traffic import WORKLOADS
 
 REGION = "eu-west-1"
 SIMULATED = ["sandbox-dev", "sandbox-prod"]  # registry entries of the simulated accounts

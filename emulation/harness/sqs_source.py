@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from tools.harness.lambda_runtime import ExecutionEnvironment
+from emulation.harness.lambda_runtime import ExecutionEnvironment
 
 
 @dataclass

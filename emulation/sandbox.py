@@ -175,8 +175,8 @@ def wait_for_deploy_roles(
     bootstrap finishes slower resources (the emulator settles S3 lifecycle rules in ~55 s). If
     the bootstrap fails first, its error is raised here.
     """
+    from emulation.harness.accounts import SimulatedAccount
     from infra import app
-    from tools.harness.accounts import SimulatedAccount
 
     registry = app.load_registry()
     started = time.monotonic()
@@ -201,8 +201,8 @@ def wait_for_deploy_roles(
 
 
 def main() -> int:
-    """`python -m tools.sandbox apply|destroy|plan|outputs` against the running emulator."""
-    from tools import emulator
+    """`python -m emulation.sandbox apply|destroy|plan|outputs` against the running emulator."""
+    from emulation import emulator
 
     state = emulator.read_state()
     if not emulator.is_healthy(state) or state is None:

@@ -7,8 +7,8 @@ from typing import Any
 
 import boto3
 
-from tools.harness.lambda_runtime import ExecutionEnvironment
-from tools.harness.sqs_source import SqsEventSourcePlayer
+from emulation.harness.lambda_runtime import ExecutionEnvironment
+from emulation.harness.sqs_source import SqsEventSourcePlayer
 
 
 @dataclass
