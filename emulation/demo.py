@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -15,7 +16,8 @@ REGION = "eu-west-1"
 SIMULATED = ["sandbox-dev", "sandbox-prod"]  # registry entries of the simulated accounts
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    argparse.ArgumentParser(prog="python -m emulation.demo", description=__doc__).parse_args(argv)
     state = emulator.read_state()
     if not emulator.is_healthy(state) or state is None:
         print("demo: the emulator is not running; `make demo` starts it via `make sandbox-up`", file=sys.stderr)

@@ -237,16 +237,21 @@ def emulated_sandbox(target: Target) -> Sandbox:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) < 2 or args[0] not in COMMANDS:
-        print(f"usage: python -m tools.envctl {{{'|'.join(COMMANDS)}}} <env> [terraform plan args]", file=sys.stderr)
-        return 2
-    command, env, extra = args[0], args[1], args[2:]
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.envctl", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("command", choices=COMMANDS)
+    parser.add_argument("env", help="an environment of environments/accounts.json (dev, staging, prod, sandbox-*)")
+    args, extra = parser.parse_known_args(list(sys.argv[1:] if argv is None else argv))
+    if extra and args.command != "plan":
+        parser.error(f"unrecognized arguments: {' '.join(extra)} (only plan passes arguments on to terraform)")
     try:
-        target = resolve(env)
-        if command == "plan":
+        target = resolve(args.env)
+        if args.command == "plan":
             return plan(target, extra)
-        if command == "apply":
+        if args.command == "apply":
             return apply(target)
         return bootstrap(target)
     except EnvError as error:
