@@ -8,6 +8,7 @@ from typing import Any
 import boto3
 
 from emulation.harness.clock import SimulatedClock, clock_for
+from emulation.harness.dynamodb_stream_source import DynamoDbStreamPlayer
 from emulation.harness.lambda_runtime import ExecutionEnvironment, FunctionPool
 from emulation.harness.sqs_source import SqsEventSourcePlayer
 
@@ -71,3 +72,19 @@ class SimulatedAccount:
             raise LookupError(f"{function_name} has no SQS event source mapping in account {self.account_id}")
         pool = FunctionPool(function_name, session=self.session, endpoint_url=self.endpoint_url, clock=self.clock.time)
         return [SqsEventSourcePlayer(pool, mapping, self.client("sqs"), self.clock) for mapping in sqs_mappings]
+
+    def dynamodb_stream_players(self, function_name: str) -> list[DynamoDbStreamPlayer[FunctionPool]]:
+        """A poller for each deployed DynamoDB stream mapping of the function (one shard each)."""
+        mappings = self.client("lambda").list_event_source_mappings()["EventSourceMappings"]
+        stream_mappings = [
+            m
+            for m in mappings
+            if m["FunctionArn"].endswith(f":function:{function_name}") and ":dynamodb:" in m["EventSourceArn"]
+        ]
+        if not stream_mappings:
+            raise LookupError(f"{function_name} has no DynamoDB stream mapping in account {self.account_id}")
+        pool = FunctionPool(function_name, session=self.session, endpoint_url=self.endpoint_url, clock=self.clock.time)
+        return [
+            DynamoDbStreamPlayer(pool, m, self.client("dynamodbstreams"), self.client("sqs"), self.clock)
+            for m in stream_mappings
+        ]
