@@ -76,26 +76,26 @@ clean: ## remove build outputs (not the virtualenvs, not sandbox state)
 
 # --- local sandbox -------------------------------------------------------------------------
 sandbox-up: $(SETUP_STAMP) ## start the local AWS emulator (harmless when already running)
-	@$(PY) -m tools.emulator start
+	@$(PY) -m emulation.emulator start
 
 sandbox-down: ## stop the local AWS emulator
-	@$(PY) -m tools.emulator stop
+	@$(PY) -m emulation.emulator stop
 
 sandbox-status:
-	@$(PY) -m tools.emulator status
+	@$(PY) -m emulation.emulator status
 
 # --- quality gates -------------------------------------------------------------------------
 fmt: $(TF_CLI_CONFIG_FILE) ## rewrite Terraform and Python formatting
 	terraform fmt -recursive modules
 	terraform fmt -recursive environments
-	$(VENV)/bin/ruff format lambdas tools tests bench infra
-	$(VENV)/bin/ruff check --fix lambdas tools tests bench infra
+	$(VENV)/bin/ruff format lambdas tools emulation tests bench infra
+	$(VENV)/bin/ruff check --fix lambdas tools emulation tests bench infra
 
 lint: $(SETUP_STAMP) $(TF_CLI_CONFIG_FILE) ## check only: terraform fmt, ruff, mypy
 	terraform fmt -check -recursive modules
 	terraform fmt -check -recursive environments
-	$(VENV)/bin/ruff check lambdas tools tests bench infra
-	$(VENV)/bin/mypy $(FUNCTIONS:%=lambdas/%) lambdas/shared/switchyard tools infra
+	$(VENV)/bin/ruff check lambdas tools emulation tests bench infra
+	$(VENV)/bin/mypy $(FUNCTIONS:%=lambdas/%) lambdas/shared/switchyard tools emulation infra
 
 test-unit: $(SETUP_STAMP) ## pytest, without the end-to-end sandbox
 	$(PY) -m pytest -q -m "not e2e" -n 2
@@ -123,7 +123,7 @@ policy: $(SETUP_STAMP) $(CHECKOV_STAMP) $(TF_CLI_CONFIG_FILE) package-lambdas ##
 
 # --- demo ----------------------------------------------------------------------------------
 demo: setup package-lambdas sandbox-up ## deploy the sandbox into two simulated accounts and drive traffic
-	@$(PY) -m tools.demo
+	@$(PY) -m emulation.demo
 
 bench: $(SETUP_STAMP) ## benchmarks (printed as figures and ratios)
 	@$(PY) bench/package_lambdas.py

@@ -147,8 +147,8 @@ def throughput(records: int) -> tuple[float, float, dict[str, int]]:
     os.environ.update(LAMBDA_ENV)
     os.environ["POWERTOOLS_TRACE_DISABLED"] = "true"  # no X-Ray daemon here; Lambda's costs ~nothing in-process
     sys.path[:0] = [*LAMBDA_PATHS, str(ROOT)]
+    from emulation.harness.lambda_runtime import FakeLambdaContext
     from switchyard.dead_letters import DeadLetterSink
-    from tools.harness.lambda_runtime import FakeLambdaContext
     from voting import handler
     from voting.adapters import PollDirectory, VoteStore
 

@@ -16,12 +16,7 @@ from __future__ import annotations
 import json
 import sys
 import traceback
-
-from checkov.main import Checkov
-from checkov.terraform.plan_runner import Runner as PlanRunner
-from checkov.terraform.runner import Runner as TerraformRunner
-
-RUNNERS = {"terraform": TerraformRunner, "terraform_plan": PlanRunner}
+from typing import Any
 
 
 def framework(args: list[str]) -> str:
@@ -30,9 +25,15 @@ def framework(args: list[str]) -> str:
 
 
 def scan(args: list[str]) -> None:
+    # Imported here, so that the arguments are checked (and --help answers) before checkov loads.
+    from checkov.main import Checkov
+    from checkov.terraform.plan_runner import Runner as PlanRunner
+    from checkov.terraform.runner import Runner as TerraformRunner
+
+    runners: dict[str, Any] = {"terraform": TerraformRunner, "terraform_plan": PlanRunner}
     sys.argv = ["checkov", *args]
     checkov = Checkov(argv=args)
-    checkov.runners = [RUNNERS[framework(args)]()]
+    checkov.runners = [runners[framework(args)]()]
     try:
         checkov.run()
     except SystemExit as stop:  # checkov exits on some errors; the missing report says which
@@ -40,8 +41,12 @@ def scan(args: list[str]) -> None:
             raise
 
 
-def main() -> int:
-    scans: list[list[str]] = json.loads(sys.argv[1])
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="tools/checkov_batch.py", description=__doc__.split("\n")[0])
+    parser.add_argument("scans", type=json.loads, help="a JSON list of checkov argument lists")
+    scans: list[list[str]] = parser.parse_args(argv).scans
     crashed = 0
     for args in scans:
         try:

@@ -58,7 +58,10 @@ def project_skips(root: Path = ROOT) -> list[Skip]:
     return [s for path in terraform_files(root) for s in skips_in(path.read_text(), str(path.relative_to(root)))]
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    argparse.ArgumentParser(prog="python -m tools.checkov_skips", description=__doc__.split("\n")[0]).parse_args(argv)
     skips = project_skips()
     unexplained = [s for s in skips if not s.explained]
     print(f"checkov skips: {len(skips)} in the project's Terraform, {len(unexplained)} without a reason")

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from infra import app as infra_app
 
 if TYPE_CHECKING:
-    from tools.sandbox import Sandbox
+    from emulation.sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = Path(os.environ.get("SWITCHYARD_PLANS_DIR", ROOT / "build" / "plans"))
@@ -222,7 +222,7 @@ def apply(target: Target) -> int:
 
 def bootstrap(target: Target) -> int:
     if target.account.emulated:
-        from tools import sandbox as sandbox_module
+        from emulation import sandbox as sandbox_module
 
         url = emulator_url()
         outputs = sandbox_module.bootstrap(SANDBOX_WORKDIR, url, [target.env])
@@ -256,7 +256,7 @@ def bootstrap(target: Target) -> int:
 
 # --- simulated accounts ------------------------------------------------------------------------
 def emulator_url() -> str:
-    from tools import emulator
+    from emulation import emulator
 
     state = emulator.read_state()
     if state is None or not emulator.is_healthy(state):
@@ -265,22 +265,27 @@ def emulator_url() -> str:
 
 
 def emulated_sandbox(target: Target) -> Sandbox:
-    from tools.sandbox import Sandbox
+    from emulation.sandbox import Sandbox
 
     return Sandbox(SANDBOX_WORKDIR, emulator_url(), root=target.root)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) < 2 or args[0] not in COMMANDS:
-        print(f"usage: python -m tools.envctl {{{'|'.join(COMMANDS)}}} <env> [terraform plan args]", file=sys.stderr)
-        return 2
-    command, env, extra = args[0], args[1], args[2:]
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.envctl", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("command", choices=COMMANDS)
+    parser.add_argument("env", help="an environment of environments/accounts.json (dev, staging, prod, sandbox-*)")
+    args, extra = parser.parse_known_args(list(sys.argv[1:] if argv is None else argv))
+    if extra and args.command != "plan":
+        parser.error(f"unrecognized arguments: {' '.join(extra)} (only plan passes arguments on to terraform)")
     try:
-        target = resolve(env)
-        if command == "plan":
+        target = resolve(args.env)
+        if args.command == "plan":
             return plan(target, extra)
-        if command == "apply":
+        if args.command == "apply":
             return apply(target)
         return bootstrap(target)
     except EnvError as error:

@@ -41,7 +41,7 @@ REPORTS = ROOT / "reports" / "policy"
 WORK = ROOT / "build" / "policy"
 CLI_CONFIG = ROOT / ".terraform.d" / "cli.tfrc"
 FMT_DIRS = ("modules", "environments", "tests/policies", "infra")
-PYTHON_DIRS = ("lambdas", "tools", "tests", "bench", "policies")
+PYTHON_DIRS = ("lambdas", "tools", "emulation", "tests", "bench", "policies")
 
 
 @dataclass
@@ -228,8 +228,8 @@ def checkov_source(targets: list[Path]) -> Callable[[], Outcome]:
 
 def checkov_sandbox_plan(provider: SharedProvider) -> Outcome:
     """Plan environments/sandbox against a private emulator and scan the plan JSON."""
-    from tools import emulator
-    from tools.sandbox import SANDBOX_ROOT, Sandbox, TerraformError
+    from emulation import emulator
+    from emulation.sandbox import SANDBOX_ROOT, Sandbox, TerraformError
 
     missing = [z for z in ("build/layers/shared.zip",) if not (ROOT / z).is_file()]
     if missing:
@@ -285,7 +285,7 @@ def ruff() -> Outcome:
 
 def mypy() -> Outcome:
     functions = sorted(str(p.parent.relative_to(ROOT)) for p in (ROOT / "lambdas").glob("*/handler.py"))
-    return commands((str(VENV_BIN / "mypy"), *functions, "lambdas/shared/switchyard", "tools"))
+    return commands((str(VENV_BIN / "mypy"), *functions, "lambdas/shared/switchyard", "tools", "emulation"))
 
 
 def skips() -> Outcome:

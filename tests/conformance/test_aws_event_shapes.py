@@ -14,9 +14,9 @@ from typing import Any
 import boto3
 import pytest
 
+from emulation.harness.lambda_runtime import FakeLambdaContext
+from emulation.harness.sqs_source import lambda_sqs_record
 from tests.conftest import REGION
-from tools.harness.lambda_runtime import FakeLambdaContext
-from tools.harness.sqs_source import lambda_sqs_record
 
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "aws-events"
 pytestmark = pytest.mark.skipif(not FIXTURES.is_dir(), reason=f"AWS event fixtures not found at {FIXTURES}")

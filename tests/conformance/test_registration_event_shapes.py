@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 import boto3
 import pytest
 
+from emulation.harness.lambda_runtime import FakeLambdaContext
 from tests.conformance.test_aws_event_shapes import FIXTURES, fixture
 from tests.conftest import REGION
-from tools.harness.lambda_runtime import FakeLambdaContext
 
 pytestmark = pytest.mark.skipif(not FIXTURES.is_dir(), reason=f"AWS event fixtures not found at {FIXTURES}")
 

@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from tools import emulator
-from tools.harness.accounts import SimulatedAccount
-from tools.sandbox import ROOT, Sandbox, bootstrap, wait_for_deploy_roles
+from emulation import emulator
+from emulation.harness.accounts import SimulatedAccount
+from emulation.sandbox import ROOT, Sandbox, bootstrap, wait_for_deploy_roles
 
 WORKDIR = Path(os.environ.get("SWITCHYARD_E2E_WORKDIR", ROOT / ".sandbox" / "e2e")).resolve()
 REGION = "eu-west-1"

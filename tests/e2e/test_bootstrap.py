@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from emulation.harness.accounts import SimulatedAccount
+from emulation.sandbox import ROOT, bootstrap_stack
 from infra import app as infra_app
 from tests.e2e.conftest import SIMULATED, WORKDIR, Deployed
-from tools.harness.accounts import SimulatedAccount
-from tools.sandbox import ROOT, bootstrap_stack
 
 pytestmark = pytest.mark.e2e
 REGISTRY = infra_app.load_registry()

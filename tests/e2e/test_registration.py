@@ -2,7 +2,7 @@
 
 Volumes: SWITCHYARD_REGISTRATION_E2E (default 200 in dev, 80 in prod) keeps this
 under ~3 minutes on a loaded 2-core machine; the 5,000-registration acceptance run is
-`python -m tools.traffic.registration --registrations 5000` against `make demo`'s sandbox
+`python -m emulation.traffic.registration --registrations 5000` against `make demo`'s sandbox
 (same code, same accounting). Prod also runs with a consumer that fails half the time.
 """
 
@@ -13,8 +13,8 @@ import os
 
 import pytest
 
+from emulation.traffic import registration
 from tests.e2e.conftest import Deployed
-from tools.traffic import registration
 
 pytestmark = pytest.mark.e2e
 VOLUME = int(os.environ.get("SWITCHYARD_REGISTRATION_E2E", "200"))

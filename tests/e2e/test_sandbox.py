@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from emulation.sandbox import ROOT
+from emulation.traffic import audit
 from tests.e2e.conftest import WORKDIR, Deployed
-from tools.sandbox import ROOT
-from tools.traffic import audit
 
 pytestmark = pytest.mark.e2e
 EXPECTED_ACCOUNTS = {"dev": "111111111111", "prod": "222222222222"}

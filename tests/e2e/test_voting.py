@@ -9,9 +9,9 @@ import uuid
 
 import pytest
 
+from emulation.harness.apigateway import DeployedMethod
+from emulation.traffic import voting
 from tests.e2e.conftest import WORKDIR, Deployed
-from tools.harness.apigateway import DeployedMethod
-from tools.traffic import voting
 
 pytestmark = pytest.mark.e2e
 # The full run in one account, a smaller one in the other. SWITCHYARD_VOTING_E2E_VOTES

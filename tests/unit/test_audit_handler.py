@@ -10,9 +10,9 @@ from types import ModuleType
 import boto3
 import pytest
 
+from emulation.harness.lambda_runtime import FakeLambdaContext
+from emulation.harness.sqs_source import lambda_sqs_record
 from tests.conftest import REGION
-from tools.harness.lambda_runtime import FakeLambdaContext
-from tools.harness.sqs_source import lambda_sqs_record
 
 QUEUE_ARN = f"arn:aws:sqs:{REGION}:123456789012:swy-test-audit"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tools import emulator
+from emulation import emulator
 
 
 @pytest.fixture

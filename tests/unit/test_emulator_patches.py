@@ -7,9 +7,10 @@ import json
 import zipfile
 
 import boto3
+import pytest
 
+from emulation import emulator_patches
 from tests.conftest import REGION
-from tools import emulator_patches
 
 
 def test_redrive_policy_is_returned_as_compact_json(mocked_aws: None) -> None:
@@ -141,3 +142,92 @@ def test_failed_transaction_restores_the_items_it_touched_without_copying_tables
         assert len(dynamodb.scan(TableName="t")["Items"]) == 3
     finally:
         del Table.__deepcopy__  # type: ignore[attr-defined]
+
+
+def test_the_simulated_clock_moves_sqs_visibility_forward_in_process(
+    mocked_aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emulator_patches.simulated_clock()
+    monkeypatch.setattr(emulator_patches, "_clock_offset", 0.0)
+    sqs = boto3.client("sqs", region_name=REGION)
+    queue = sqs.create_queue(QueueName="clocked")["QueueUrl"]
+    sqs.send_message(QueueUrl=queue, MessageBody="m")
+    assert sqs.receive_message(QueueUrl=queue, VisibilityTimeout=600)["Messages"]
+    assert "Messages" not in sqs.receive_message(QueueUrl=queue)  # in flight for 600 s
+    emulator_patches.set_clock_offset(601)
+    assert sqs.receive_message(QueueUrl=queue)["Messages"][0]["Body"] == "m"  # no sleeping
+    with pytest.raises(ValueError, match="only moves forward"):
+        emulator_patches.set_clock_offset(1)
+
+
+def test_the_simulated_clock_is_set_over_http_on_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.server import ThreadedMotoServer
+
+    from emulation.harness.clock import SimulatedClock
+
+    emulator_patches.simulated_clock()
+    monkeypatch.setattr(emulator_patches, "_clock_offset", 0.0)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        clock = SimulatedClock.of_emulator(f"http://{host}:{port}")
+        assert clock.offset == 0.0
+        clock.advance(90)
+        assert emulator_patches.clock_offset() == 90.0 == SimulatedClock.of_emulator(f"http://{host}:{port}").offset
+    finally:
+        server.stop()
+
+
+def test_a_fifo_group_keeps_its_order_after_a_visibility_timeout(
+    mocked_aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emulator_patches.simulated_clock()
+    emulator_patches.fifo_order_after_visibility_timeout()
+    monkeypatch.setattr(emulator_patches, "_clock_offset", 0.0)
+    sqs = boto3.client("sqs", region_name=REGION)
+    queue = sqs.create_queue(
+        QueueName="ordered.fifo", Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"}
+    )["QueueUrl"]
+    for body in ("a1", "a2", "a3"):
+        sqs.send_message(QueueUrl=queue, MessageBody=body, MessageGroupId="a")
+    first = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, VisibilityTimeout=30)["Messages"]
+    sqs.delete_message(QueueUrl=queue, ReceiptHandle=first[0]["ReceiptHandle"])  # a1 done; a2, a3 time out
+    emulator_patches.set_clock_offset(31)
+    again = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]
+    assert [m["Body"] for m in again] == ["a2", "a3"]  # without the patch moto returns a3 first
+
+
+def test_concurrent_conditional_writes_cannot_both_succeed(mocked_aws: None) -> None:
+    import threading
+
+    emulator_patches.serialized_writes()
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    dynamodb.create_table(
+        TableName="votes",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    from moto.dynamodb.models import DynamoDBBackend
+
+    assert getattr(DynamoDBBackend.transact_write_items, "_switchyard_serialized", False)
+    wins: list[int] = []
+
+    def vote(n: int) -> None:
+        try:
+            dynamodb.put_item(
+                TableName="votes",
+                Item={"pk": {"S": "u1"}, "n": {"N": str(n)}},
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+            wins.append(n)
+        except dynamodb.exceptions.ConditionalCheckFailedException:
+            pass
+
+    threads = [threading.Thread(target=vote, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(wins) == 1

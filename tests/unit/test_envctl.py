@@ -80,7 +80,7 @@ def test_apply_without_a_saved_plan_is_one_line(
 def test_a_simulated_account_needs_the_emulator(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tools import emulator
+    from emulation import emulator
 
     monkeypatch.setattr(emulator, "read_state", lambda *a: None)
     assert "make sandbox-up" in one_line_error(capsys, envctl.main(["plan", "sandbox-dev"]))

@@ -6,8 +6,8 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from emulation.harness.faults import FlakyService
 from tests.conftest import REGION
-from tools.harness.faults import FlakyService
 
 
 def test_throttles_about_the_given_share_only_while_active(mocked_aws: None) -> None:

@@ -15,10 +15,10 @@ import boto3
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
+from emulation.harness.faults import FlakyService
+from emulation.harness.lambda_runtime import FakeLambdaContext, LogSink
+from emulation.harness.sqs_source import lambda_sqs_record
 from tests.conftest import REGION
-from tools.harness.faults import FlakyService
-from tools.harness.lambda_runtime import FakeLambdaContext, LogSink
-from tools.harness.sqs_source import lambda_sqs_record
 
 ACCOUNT = "123456789012"
 QUEUE_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT}:swy-test-registration-consumer"

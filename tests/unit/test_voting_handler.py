@@ -12,9 +12,9 @@ from typing import Any
 import boto3
 import pytest
 
+from emulation.harness.lambda_runtime import FakeLambdaContext, LogSink
+from emulation.harness.sqs_source import lambda_sqs_record
 from tests.conftest import REGION
-from tools.harness.lambda_runtime import FakeLambdaContext, LogSink
-from tools.harness.sqs_source import lambda_sqs_record
 from voting import core
 from voting.adapters import VoteStore
 

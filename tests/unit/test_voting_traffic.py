@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tools.traffic import voting
+from emulation.traffic import voting
 
 T0 = 1_795_428_000_000
 

@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from tools.harness import vtl
+from emulation.harness import vtl
 
 # The queue-load-leveling module's default template for a route with one path parameter
 # (the e2e test renders the template read back from the emulator instead).

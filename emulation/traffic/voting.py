@@ -5,7 +5,7 @@ vote (2%), re-votes that reach the API before the vote they replace (1%), malfor
 (0.5%: half refused by the model with 400, half well-formed JSON with an impossible date that
 only the consumer can refuse), votes for an unknown poll or choice, and votes after a poll
 closed. Each request is validated against the deployed model and rendered with the deployed
-mapping template (tools.harness.apigateway), queued in the emulated SQS queue, then drained
+mapping template (emulation.harness.apigateway), queued in the emulated SQS queue, then drained
 through the deployed event source mapping. The expected outcome is computed independently, in
 memory, from the plan: the winning vote per (poll, user) is its latest admissible submission.
 """
@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from tools.harness.accounts import SimulatedAccount
-from tools.harness.apigateway import DeployedMethod
+from emulation.harness.accounts import SimulatedAccount
+from emulation.harness.apigateway import DeployedMethod
 
 NAME = "voting"
 SPAN_MS = 120_000  # the simulated voting window: request times fall in [t0, t0 + SPAN_MS)

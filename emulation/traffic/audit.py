@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from tools.harness.accounts import SimulatedAccount
+from emulation.harness.accounts import SimulatedAccount
 
 NAME = "audit"
 

@@ -7,8 +7,10 @@ from typing import Any
 
 import boto3
 
-from tools.harness.lambda_runtime import ExecutionEnvironment
-from tools.harness.sqs_source import SqsEventSourcePlayer
+from emulation.harness.clock import SimulatedClock, clock_for
+from emulation.harness.dynamodb_stream_source import DynamoDbStreamPlayer
+from emulation.harness.lambda_runtime import ExecutionEnvironment, FunctionPool
+from emulation.harness.sqs_source import SqsEventSourcePlayer
 
 
 @dataclass
@@ -45,11 +47,19 @@ class SimulatedAccount:
     def caller_account(self) -> str:
         return str(self.client("sts").get_caller_identity()["Account"])
 
-    def execution_environment(self, function_name: str) -> ExecutionEnvironment:
-        return ExecutionEnvironment(function_name, session=self.session, endpoint_url=self.endpoint_url)
+    @property
+    def clock(self) -> SimulatedClock:
+        """The emulator's simulated clock (one per emulator, shared by its accounts)."""
+        return clock_for(self.endpoint_url)
 
-    def sqs_players(self, function_name: str) -> list[SqsEventSourcePlayer]:
-        """One poller per deployed SQS mapping of the function, sharing one execution environment."""
+    def execution_environment(self, function_name: str) -> ExecutionEnvironment:
+        return ExecutionEnvironment(
+            function_name, session=self.session, endpoint_url=self.endpoint_url, clock=self.clock.time
+        )
+
+    def sqs_players(self, function_name: str) -> list[SqsEventSourcePlayer[FunctionPool]]:
+        """The pollers of each deployed SQS mapping of the function, sharing one pool of
+        execution environments (as many as the mappings' maximum concurrency)."""
         # moto 5.2.5 ignores the FunctionName filter when given a name, so filter here.
         mappings = self.client("lambda").list_event_source_mappings()["EventSourceMappings"]
         sqs_mappings = [
@@ -60,5 +70,21 @@ class SimulatedAccount:
         ]
         if not sqs_mappings:
             raise LookupError(f"{function_name} has no SQS event source mapping in account {self.account_id}")
-        environment = self.execution_environment(function_name)
-        return [SqsEventSourcePlayer(environment, mapping, self.client("sqs")) for mapping in sqs_mappings]
+        pool = FunctionPool(function_name, session=self.session, endpoint_url=self.endpoint_url, clock=self.clock.time)
+        return [SqsEventSourcePlayer(pool, mapping, self.client("sqs"), self.clock) for mapping in sqs_mappings]
+
+    def dynamodb_stream_players(self, function_name: str) -> list[DynamoDbStreamPlayer[FunctionPool]]:
+        """A poller for each deployed DynamoDB stream mapping of the function (one shard each)."""
+        mappings = self.client("lambda").list_event_source_mappings()["EventSourceMappings"]
+        stream_mappings = [
+            m
+            for m in mappings
+            if m["FunctionArn"].endswith(f":function:{function_name}") and ":dynamodb:" in m["EventSourceArn"]
+        ]
+        if not stream_mappings:
+            raise LookupError(f"{function_name} has no DynamoDB stream mapping in account {self.account_id}")
+        pool = FunctionPool(function_name, session=self.session, endpoint_url=self.endpoint_url, clock=self.clock.time)
+        return [
+            DynamoDbStreamPlayer(pool, m, self.client("dynamodbstreams"), self.client("sqs"), self.clock)
+            for m in stream_mappings
+        ]

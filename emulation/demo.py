@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from tools import emulator
-from tools.harness.accounts import SimulatedAccount
-from tools.sandbox import ROOT, Sandbox, bootstrap, wait_for_deploy_roles
-from tools.traffic import WORKLOADS
+from emulation import emulator
+from emulation.harness.accounts import SimulatedAccount
+from emulation.sandbox import ROOT, Sandbox, bootstrap, wait_for_deploy_roles
+from emulation.traffic import WORKLOADS
 
 REGION = "eu-west-1"
 SIMULATED = ["sandbox-dev", "sandbox-prod"]  # registry entries of the simulated accounts
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    argparse.ArgumentParser(prog="python -m emulation.demo", description=__doc__).parse_args(argv)
     state = emulator.read_state()
     if not emulator.is_healthy(state) or state is None:
         print("demo: the emulator is not running; `make demo` starts it via `make sandbox-up`", file=sys.stderr)

@@ -45,8 +45,9 @@ class FlakyService:
         return self
 
 
-def flaky_for_first_batches(environment: Any, batches: int, *, rate: float = 0.5, seed: int = 13) -> FlakyService:
-    """Fail ~rate of the function's DynamoDB calls during its first `batches` invocations."""
-    return FlakyService(rate=rate, seed=seed, active=lambda: environment.invocations <= batches).attach(
-        environment.default_session()
-    )
+def flaky_for_first_batches(pool: Any, batches: int, *, rate: float = 0.5, seed: int = 13) -> FlakyService:
+    """Fail ~rate of the function's DynamoDB calls during its first `batches` invocations, in
+    every execution environment of the pool (those started later too)."""
+    flaky = FlakyService(rate=rate, seed=seed, active=lambda: pool.invocations <= batches)
+    pool.each_environment(lambda environment: flaky.attach(environment.default_session()))
+    return flaky

@@ -127,7 +127,129 @@ def item_level_transaction_rollback() -> None:
     DynamoDBBackend.transact_write_items = transact_write_items
 
 
+# Seconds the emulator's clock runs ahead of the wall clock (see simulated_clock).
+_clock_offset = 0.0
+CLOCK_PATH = "/moto-api/switchyard/clock"
+
+
+def set_clock_offset(seconds: float) -> None:
+    """Move the emulator's clock to wall time + `seconds` (never backwards)."""
+    global _clock_offset
+    if seconds < _clock_offset:
+        raise ValueError(f"the simulated clock only moves forward ({seconds} < {_clock_offset})")
+    _clock_offset = float(seconds)
+
+
+def clock_offset() -> float:
+    return _clock_offset
+
+
+def simulated_clock() -> None:
+    """Let the test harness move the emulator's clock forward, so nobody has to sleep.
+
+    moto 5.2.5 has no time control in server mode. Its SQS models read the time through
+    `unix_time`/`unix_time_millis` imported by name into `moto.sqs.models` (visibility timeouts,
+    delays, retention) and its DynamoDB tables through `utcnow` in `moto.dynamodb.models.table`
+    (stream records' ApproximateCreationDateTime). Those names now add an offset, and
+    `POST /moto-api/switchyard/clock {"offset": s}` sets it (GET returns it). With offset 0
+    nothing changes.
+    """
+    import datetime
+
+    from moto.dynamodb.models import table as dynamodb_table
+    from moto.moto_api._internal import urls as moto_api_urls
+    from moto.sqs import models as sqs_models
+
+    if getattr(sqs_models.unix_time, "_switchyard_patched", False):
+        return
+    real_unix_time, real_utcnow = sqs_models.unix_time, dynamodb_table.utcnow
+
+    def unix_time(dt: datetime.datetime | None = None) -> float:
+        return float(real_unix_time(dt)) if dt is not None else float(real_unix_time()) + _clock_offset
+
+    def unix_time_millis(dt: datetime.datetime | None = None) -> float:
+        return unix_time(dt) * 1000.0
+
+    def utcnow() -> datetime.datetime:
+        return real_utcnow() + datetime.timedelta(seconds=_clock_offset)
+
+    def clock_view(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
+        if request.method == "POST":
+            body = request.get_data()  # JSON, sent with Content-Type application/json
+            try:
+                set_clock_offset(float(json.loads(body)["offset"]))
+            except (ValueError, KeyError, TypeError) as error:
+                return 400, {}, json.dumps({"message": str(error)})
+        return 200, {"Content-Type": "application/json"}, json.dumps({"offset": _clock_offset})
+
+    for function in (unix_time, unix_time_millis, utcnow):
+        setattr(function, "_switchyard_patched", True)  # noqa: B010 - mark for idempotence
+    sqs_models.unix_time, sqs_models.unix_time_millis = unix_time, unix_time_millis
+    dynamodb_table.utcnow = utcnow
+    moto_api_urls.url_paths["{0}" + CLOCK_PATH] = clock_view
+
+
+def fifo_order_after_visibility_timeout() -> None:
+    """Keep a FIFO group in order when its in-flight messages become visible again.
+
+    moto 5.2.5's receive drops a visible-again message from the pending set only when it reaches
+    it, and skips a message whose group still has a pending one: after a timeout with a2, a3 in
+    flight, a2 is skipped (a3 is still "pending"), then a3 is delivered before a2. SQS delivers
+    a2 first. Before each receive, every message whose visibility timeout has passed leaves the
+    pending set, so the group is free and its oldest message comes first.
+    """
+    from moto.sqs.models import SQSBackend
+
+    original = SQSBackend.receive_message
+    if getattr(original, "_switchyard_patched", False):
+        return
+
+    def receive_message(self: SQSBackend, queue_name: str, *args: Any, **kwargs: Any) -> Any:
+        queue = self.get_queue(queue_name)
+        queue.pending_messages.difference_update([m for m in queue.pending_messages if m.visible])
+        return original(self, queue_name, *args, **kwargs)
+
+    receive_message._switchyard_patched = True  # type: ignore[attr-defined]
+    SQSBackend.receive_message = receive_message
+
+
+def serialized_writes() -> None:
+    """Make each DynamoDB write and each SQS message operation atomic, as the services are.
+
+    The server is threaded (werkzeug, one thread per request) and moto 5.2.5 takes no lock: two
+    concurrent TransactWriteItems on one item can both pass their conditions, and two receives
+    can hand out one FIFO group twice. With several pollers (as Lambda runs them) that would be
+    the emulator's race, not the code's. One re-entrant lock orders these calls; reads stay free.
+    """
+    import functools
+    import threading
+
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.sqs.models import SQSBackend
+
+    if getattr(DynamoDBBackend.put_item, "_switchyard_serialized", False):
+        return
+    lock = threading.RLock()
+    for backend, names in (
+        (DynamoDBBackend, ("put_item", "update_item", "delete_item", "transact_write_items")),
+        (SQSBackend, ("send_message", "receive_message", "delete_message", "change_message_visibility")),
+    ):
+        for name in names:
+            original = getattr(backend, name)
+
+            def serialized(*args: Any, _original: Any = original, **kwargs: Any) -> Any:
+                with lock:
+                    return _original(*args, **kwargs)
+
+            functools.update_wrapper(serialized, original)
+            setattr(serialized, "_switchyard_serialized", True)  # noqa: B010 - mark for idempotence
+            setattr(backend, name, serialized)
+
+
 def apply_all() -> None:
     compact_sqs_redrive_policy()
     passive_event_source_mappings()
     item_level_transaction_rollback()
+    simulated_clock()
+    fifo_order_after_visibility_timeout()
+    serialized_writes()  # last: it wraps what the patches above installed

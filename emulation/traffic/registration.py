@@ -9,9 +9,9 @@ exactly once, the pro filter delivered exactly the pro users, every poison messa
 right DLQ with its reason, and nothing is left in a queue.
 
 Faults (`faults={"mailing": 30}`) throttle ~50% of that consumer's DynamoDB calls for its
-first N batches, at the harness level. Messages that exhaust maxReceiveCount land in the DLQ
-without a failureReason; the run waits until their in-progress idempotency records expire
-(the function's timeout) and redrives them, as an operator would, then drains again.
+first N batches, at the harness level. Failed messages come back after the queue's visibility
+timeout on the simulated clock; those that exhaust maxReceiveCount land in the DLQ without a
+failureReason, and the run redrives them, as an operator would, then drains again.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from tools.harness.accounts import SimulatedAccount
-from tools.harness.faults import FlakyService, flaky_for_first_batches
-from tools.harness.sqs_source import SqsEventSourcePlayer
+from emulation.harness.accounts import SimulatedAccount
+from emulation.harness.faults import FlakyService, flaky_for_first_batches
+from emulation.harness.sqs_source import SqsEventSourcePlayer
 
 NAME = "registration"
 PLANS = (("free", 0.6), ("pro", 0.25), ("team", 0.15))
@@ -277,10 +277,9 @@ def run(
         total_redriven, rounds = redriven, 0
         while redriven and rounds < 3:
             rounds += 1
-            # In-progress idempotency records of throttled invocations expire with the
-            # invocation (the function's timeout): Lambda's visibility timeout (6x) would
-            # outlast them; the harness retries at once, so wait before the redrive drains.
-            time.sleep(player.environment.config["Timeout"] + 1)
+            # Retries came back only after the visibility timeout (6x the function's timeout)
+            # on the simulated clock, so the in-progress idempotency records of the failed
+            # invocations have expired: the redriven messages apply at once.
             player.drain()
             more_parked, redriven = _sweep_dlq(sqs, sub["dlq_url"], sub["queue_url"], run_id)
             parked += more_parked
@@ -370,12 +369,12 @@ def _account_consumer(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m tools.traffic.registration --registrations 5000 --env dev [--faults mailing=30]`
+    """`python -m emulation.traffic.registration --registrations 5000 --env dev [--faults mailing=30]`
     against the sandbox `make demo` applied (the emulator must be running)."""
     import argparse
 
-    from tools import emulator
-    from tools.sandbox import ROOT, Sandbox
+    from emulation import emulator
+    from emulation.sandbox import ROOT, Sandbox
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--registrations", type=int, default=5000)

@@ -1,9 +1,9 @@
 """Local AWS emulator for the sandbox: moto's ThreadedMotoServer with Switchyard's patches.
 
-    python -m tools.emulator start    # idempotent; restarts a crashed server
-    python -m tools.emulator stop
-    python -m tools.emulator status   # exit 0 when healthy
-    python -m tools.emulator url      # prints the endpoint URL (for AWS_ENDPOINT_URL)
+    python -m emulation.emulator start    # idempotent; restarts a crashed server
+    python -m emulation.emulator stop
+    python -m emulation.emulator status   # exit 0 when healthy
+    python -m emulation.emulator url      # prints the endpoint URL (for AWS_ENDPOINT_URL)
 
 The server listens on 127.0.0.1 on a free port. Its URL and pid go to a state file
 (default `.sandbox/emulator.json`, override with SWITCHYARD_EMULATOR_STATE).
@@ -75,7 +75,7 @@ def serve(state_file: Path) -> None:
     """Run the server in this process until SIGTERM/SIGINT."""
     from moto.server import ThreadedMotoServer
 
-    from tools import emulator_patches
+    from emulation import emulator_patches
 
     emulator_patches.apply_all()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
@@ -112,7 +112,7 @@ def start(state_file: Path = STATE_FILE) -> dict[str, object]:
         "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",  # AWS-managed policies (X-Ray write) exist
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "tools.emulator", "serve", "--state-file", str(state_file)],
+        [sys.executable, "-m", "emulation.emulator", "serve", "--state-file", str(state_file)],
         cwd=ROOT,
         env=env,
         stdin=subprocess.DEVNULL,
@@ -152,7 +152,7 @@ def stop(state_file: Path = STATE_FILE) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m tools.emulator", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m emulation.emulator", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("command", choices=["start", "stop", "status", "url", "serve"])
     parser.add_argument("--state-file", type=Path, default=STATE_FILE)

@@ -175,8 +175,8 @@ def wait_for_deploy_roles(
     bootstrap finishes slower resources (the emulator settles S3 lifecycle rules in ~55 s). If
     the bootstrap fails first, its error is raised here.
     """
+    from emulation.harness.accounts import SimulatedAccount
     from infra import app
-    from tools.harness.accounts import SimulatedAccount
 
     registry = app.load_registry()
     started = time.monotonic()
@@ -200,16 +200,24 @@ def wait_for_deploy_roles(
     return time.monotonic() - started
 
 
-def main() -> int:
-    """`python -m tools.sandbox apply|destroy|plan|outputs` against the running emulator."""
-    from tools import emulator
+def main(argv: list[str] | None = None) -> int:
+    """`python -m emulation.sandbox plan|apply|destroy|outputs` against the running emulator."""
+    import argparse
 
+    from emulation import emulator
+
+    parser = argparse.ArgumentParser(prog="python -m emulation.sandbox", description=main.__doc__)
+    parser.add_argument(
+        "command",
+        choices=["plan", "apply", "destroy", "outputs"],
+        help="plan: exit 0 when there is no drift, 2 with changes; outputs: the platform outputs as JSON",
+    )
+    command = parser.parse_args(argv).command
     state = emulator.read_state()
     if not emulator.is_healthy(state) or state is None:
         print("sandbox: the emulator is not running; run `make sandbox-up`", file=sys.stderr)
         return 1
     sandbox = Sandbox(ROOT / ".sandbox" / "demo", str(state["url"]))
-    command = sys.argv[1] if len(sys.argv) > 1 else "plan"
     sandbox.init()
     if command == "apply":
         sandbox.apply()

@@ -8,6 +8,6 @@ Add a workload by appending its module to WORKLOADS.
 
 from __future__ import annotations
 
-from tools.traffic import audit, registration, voting
+from emulation.traffic import audit, registration, voting
 
 WORKLOADS = [audit, voting, registration]

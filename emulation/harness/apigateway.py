@@ -6,7 +6,7 @@ Terraform, so what is tested is what was deployed:
 
 - the request body is validated against the method's model (JSON Schema draft-04, as API
   Gateway does): a bad body is a 400 and nothing is sent;
-- the integration's request template is rendered with a real Velocity engine (tools.harness.vtl);
+- the integration's request template is rendered with a real Velocity engine (emulation.harness.vtl);
 - an SQS integration's rendered form parameters are POSTed, SigV4-signed with the integration
   role's credentials, to the queue's query API, as API Gateway does; for volume, accepted
   requests can be combined into SendMessageBatch calls whose entries are exactly the rendered
@@ -32,8 +32,8 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from tools.harness import vtl
-from tools.harness.accounts import SimulatedAccount
+from emulation.harness import vtl
+from emulation.harness.accounts import SimulatedAccount
 
 _SQS_URI = re.compile(r"^arn:aws[a-z-]*:apigateway:([a-z0-9-]+):sqs:path/(\d{12})/([A-Za-z0-9_.-]+)$")
 _DYNAMODB_URI = re.compile(r"^arn:aws[a-z-]*:apigateway:([a-z0-9-]+):dynamodb:action/([A-Za-z]+)$")

@@ -1,0 +1,107 @@
+"""One simulated clock for the emulator and the functions the harness runs, so nobody sleeps.
+
+Lambda's rules are about time: a failed SQS message comes back when its visibility timeout
+runs out, a function is stopped at its timeout, Powertools' in-progress idempotency record
+expires with the invocation that wrote it, a stream record ages. The clock is wall time plus
+an offset that only grows; `advance(s)` moves it forward for both sides at once:
+
+- the emulator (another process): `POST /moto-api/switchyard/clock` (emulator_patches.simulated_clock),
+  or the same module variable when moto runs in-process (unit tests);
+- this process: the Lambda context's remaining time (lambda_runtime) and Powertools
+  idempotency, which reads `datetime.datetime.now()` through its modules' `dt` alias
+  (`follow_in_powertools` points that alias at a `datetime` whose `now()` adds the offset).
+"""
+
+from __future__ import annotations
+
+import datetime as real_dt
+import json
+import threading
+import time
+import types
+import urllib.request
+from collections.abc import Callable
+from importlib import import_module
+
+from emulation import emulator_patches
+
+# Every Powertools module that reads the clock, as `dt.datetime.now()` (checked in 3.x source).
+POWERTOOLS_CLOCK_READERS = (
+    "aws_lambda_powertools.utilities.idempotency.base",
+    "aws_lambda_powertools.utilities.idempotency.persistence.base",
+    "aws_lambda_powertools.utilities.idempotency.persistence.dynamodb",
+    "aws_lambda_powertools.utilities.idempotency.persistence.datarecord",
+)
+
+
+class SimulatedClock:
+    def __init__(self, push: Callable[[float], None], offset: float = 0.0) -> None:
+        self._push = push
+        self._offset = offset
+        self._lock = threading.Lock()
+
+    @property
+    def offset(self) -> float:
+        return self._offset
+
+    def time(self) -> float:
+        """Seconds since the epoch on the simulated clock (what `time.time()` is to Lambda)."""
+        return time.time() + self._offset
+
+    def advance(self, seconds: float) -> None:
+        if seconds < 0:
+            raise ValueError("the simulated clock only moves forward")
+        with self._lock:
+            self._offset += seconds
+            self._push(self._offset)
+
+    def follow_in_powertools(self) -> SimulatedClock:
+        """Make Powertools (shared by every execution environment of this process) read this clock."""
+        clock = self
+
+        class _Datetime(real_dt.datetime):
+            @classmethod
+            def now(cls, tz: real_dt.tzinfo | None = None) -> _Datetime:
+                return cls.fromtimestamp(clock.time(), tz)
+
+        shim = types.SimpleNamespace(**{**vars(real_dt), "datetime": _Datetime})
+        for name in POWERTOOLS_CLOCK_READERS:
+            import_module(name).dt = shim  # type: ignore[attr-defined]
+        return self
+
+    @classmethod
+    def in_process(cls) -> SimulatedClock:
+        """For moto running in this process (unit tests); needs emulator_patches.simulated_clock()."""
+        emulator_patches.simulated_clock()
+        return cls(emulator_patches.set_clock_offset, emulator_patches.clock_offset())
+
+    @classmethod
+    def of_emulator(cls, endpoint_url: str) -> SimulatedClock:
+        """For the emulator server at `endpoint_url`, starting from the offset it already has."""
+        url = endpoint_url.rstrip("/") + emulator_patches.CLOCK_PATH
+
+        def push(offset: float) -> None:
+            request = urllib.request.Request(  # noqa: S310 - the local emulator's http URL
+                url,
+                data=json.dumps({"offset": offset}).encode(),
+                method="POST",
+                headers={"Content-Type": "application/json"},
+            )
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                if response.status != 200:
+                    raise RuntimeError(f"the emulator refused the clock: {response.status}")
+
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
+            return cls(push, float(json.loads(response.read())["offset"]))
+
+
+_clocks: dict[str, SimulatedClock] = {}
+_clocks_lock = threading.Lock()
+
+
+def clock_for(endpoint_url: str) -> SimulatedClock:
+    """The one clock of an emulator, shared by every account and poller of this process."""
+    with _clocks_lock:
+        if endpoint_url not in _clocks:
+            _clocks[endpoint_url] = SimulatedClock.of_emulator(endpoint_url).follow_in_powertools()
+        return _clocks[endpoint_url]

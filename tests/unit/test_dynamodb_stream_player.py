@@ -1,0 +1,217 @@
+"""The harness's DynamoDB stream poller plays Lambda's documented rules; each test names its page.
+
+Pages (AWS Lambda Developer Guide):
+- PARTIAL: "Configuring partial batch response with DynamoDB and Lambda",
+  https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html
+- ERRORS: "Retaining discarded records for a DynamoDB event source in Lambda",
+  https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html
+- PARAMETERS: "Lambda parameters for Amazon DynamoDB event source mappings",
+  https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html
+- FILTERING: "Using event filtering with a DynamoDB event source",
+  https://docs.aws.amazon.com/lambda/latest/dg/with-ddb-filtering.html
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from emulation import emulator_patches
+from emulation.harness.clock import SimulatedClock
+from emulation.harness.dynamodb_stream_source import DynamoDbStreamPlayer
+from tests.conftest import REGION
+
+
+class Function:
+    """Stands in for a function: answers each batch with `respond(records)`."""
+
+    def __init__(self, respond: Callable[[list[dict[str, Any]]], Any] = lambda records: None) -> None:
+        self.respond = respond
+        self.batches: list[list[str]] = []
+
+    def invoke(self, event: dict[str, Any]) -> Any:
+        self.batches.append([r["dynamodb"]["Keys"]["id"]["S"] for r in event["Records"]])
+        return self.respond(event["Records"])
+
+
+@pytest.fixture
+def clock(mocked_aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[SimulatedClock]:
+    emulator_patches.simulated_clock()
+    monkeypatch.setattr(emulator_patches, "_clock_offset", 0.0)
+    yield SimulatedClock.in_process()
+
+
+def table_with_stream() -> tuple[Any, str]:
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    description = dynamodb.create_table(
+        TableName="schedule",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )["TableDescription"]
+    return dynamodb, description["LatestStreamArn"]
+
+
+def put(dynamodb: Any, *ids: str) -> None:
+    for item_id in ids:
+        dynamodb.put_item(TableName="schedule", Item={"id": {"S": item_id}})
+
+
+def dlq() -> tuple[str, str]:
+    sqs = boto3.client("sqs", region_name=REGION)
+    url = sqs.create_queue(QueueName="stream-failures")["QueueUrl"]
+    return url, sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+
+def player(
+    function: Function, stream_arn: str, clock: SimulatedClock, **settings: Any
+) -> DynamoDbStreamPlayer[Function]:
+    mapping = {
+        "EventSourceArn": stream_arn,
+        "FunctionArn": f"arn:aws:lambda:{REGION}:123456789012:function:fn",
+        "StartingPosition": "TRIM_HORIZON",
+        "BatchSize": 3,
+        "FunctionResponseTypes": ["ReportBatchItemFailures"],
+        **settings,
+    }
+    # moto's in-process mock matches the Streams host only when the endpoint is given explicitly.
+    streams = boto3.client(
+        "dynamodbstreams", region_name=REGION, endpoint_url=f"https://streams.dynamodb.{REGION}.amazonaws.com"
+    )
+    return DynamoDbStreamPlayer(function, mapping, streams, boto3.client("sqs", region_name=REGION), clock)
+
+
+def seq(record: dict[str, Any]) -> str:
+    return str(record["dynamodb"]["SequenceNumber"])
+
+
+def test_records_arrive_in_order_in_batches_and_the_checkpoint_moves_past_successes(clock: SimulatedClock) -> None:
+    """PARAMETERS: BatchSize records per invocation; a successful batch is checkpointed, so the
+    next drain sees only new records."""
+    dynamodb, stream = table_with_stream()
+    put(dynamodb, *"abcdefg")
+    function = Function()
+    p = player(function, stream, clock)
+    p.drain()
+    put(dynamodb, "h")
+    p.drain()
+    assert function.batches == [["a", "b", "c"], ["d", "e", "f"], ["g"], ["h"]]
+
+
+def test_a_partial_failure_checkpoints_at_the_lowest_reported_sequence_number(clock: SimulatedClock) -> None:
+    """PARTIAL: with several itemIdentifiers Lambda uses the lowest sequence number as the
+    checkpoint, then retries all records starting from that checkpoint."""
+    dynamodb, stream = table_with_stream()
+    put(dynamodb, *"abcde")
+    failed_once: set[str] = set()
+
+    def respond(records: list[dict[str, Any]]) -> Any:
+        ids = [r["dynamodb"]["Keys"]["id"]["S"] for r in records]
+        failing = [seq(r) for r, i in zip(records, ids, strict=True) if i in "dc" and i not in failed_once]
+        failed_once.update(i for i in ids if i in "dc")
+        return {"batchItemFailures": [{"itemIdentifier": s} for s in reversed(failing)]}
+
+    function = Function(respond)
+    stats = player(function, stream, clock, BatchSize=5).drain()
+
+    assert function.batches == [list("abcde"), list("cde")]  # b succeeded; c onwards retried
+    assert stats.retries == 1 and stats.discarded == 0
+
+
+@pytest.mark.parametrize(
+    "failures", [[{"itemIdentifier": ""}], [{"itemIdentifier": None}], [{"sequence": "1"}], [{"itemIdentifier": "1"}]]
+)
+def test_an_unusable_response_fails_the_whole_batch(clock: SimulatedClock, failures: list[dict[str, Any]]) -> None:
+    """PARTIAL, "Success and failure conditions": an empty-string or null itemIdentifier, or one
+    with a bad key name, makes the batch a complete failure (as does a sequence number that is
+    not in the batch)."""
+    dynamodb, stream = table_with_stream()
+    put(dynamodb, "a", "b")
+    answers = iter([{"batchItemFailures": failures}])
+    function = Function(lambda records: next(answers, None))
+    player(function, stream, clock).drain()
+    assert function.batches == [["a", "b"], ["a", "b"]]
+
+
+def test_bisect_isolates_a_bad_record_without_using_retries_then_discards_it_to_the_destination(
+    clock: SimulatedClock,
+) -> None:
+    """ERRORS: BisectBatchOnFunctionError splits a failed batch in two; splitting does not consume
+    the retry quota; after MaximumRetryAttempts the records are discarded and an invocation record
+    (requestContext, responseContext, DDBStreamBatchInfo) goes to the OnFailure destination."""
+    dynamodb, stream = table_with_stream()
+    put(dynamodb, *"abcd")
+    url, arn = dlq()
+
+    def respond(records: list[dict[str, Any]]) -> None:
+        if any(r["dynamodb"]["Keys"]["id"]["S"] == "c" for r in records):
+            raise RuntimeError("poison")
+
+    function = Function(respond)
+    stats = player(
+        function,
+        stream,
+        clock,
+        BatchSize=4,
+        BisectBatchOnFunctionError=True,
+        MaximumRetryAttempts=1,
+        DestinationConfig={"OnFailure": {"Destination": arn}},
+        FunctionResponseTypes=[],
+    ).drain()
+
+    assert function.batches == [list("abcd"), ["a", "b"], ["c", "d"], ["c"], ["c"], ["d"]]
+    assert stats.bisections == 2 and stats.retries == 1 and stats.discarded == 1
+    (message,) = boto3.client("sqs", region_name=REGION).receive_message(QueueUrl=url)["Messages"]
+    record = json.loads(message["Body"])
+    assert record["requestContext"]["condition"] == "RetryAttemptsExhausted"
+    assert record["responseContext"]["functionError"] == "Unhandled"
+    info = record["DDBStreamBatchInfo"]
+    assert info["batchSize"] == 1 and info["streamArn"] == stream
+    assert info["startSequenceNumber"] == info["endSequenceNumber"]
+
+
+def test_without_bisect_a_failing_batch_is_retried_then_discarded(clock: SimulatedClock) -> None:
+    """ERRORS / PARAMETERS: MaximumRetryAttempts retries after the first attempt, then discard."""
+    dynamodb, stream = table_with_stream()
+    put(dynamodb, "a", "b")
+
+    def respond(records: list[dict[str, Any]]) -> None:
+        raise RuntimeError("always")
+
+    function = Function(respond)
+    stats = player(function, stream, clock, MaximumRetryAttempts=2).drain()
+    assert function.batches == [["a", "b"]] * 3 and stats.discarded == 2
+
+
+def test_records_older_than_the_maximum_age_are_discarded_unprocessed(clock: SimulatedClock) -> None:
+    """PARAMETERS: MaximumRecordAgeInSeconds: older records are not sent to the function; with an
+    OnFailure destination, a record of the discarded batch is sent there."""
+    dynamodb, stream = table_with_stream()
+    put(dynamodb, "old")
+    _, arn = dlq()
+    clock.advance(120)
+    put(dynamodb, "new")
+    function = Function()
+    stats = player(
+        function, stream, clock, MaximumRecordAgeInSeconds=60, DestinationConfig={"OnFailure": {"Destination": arn}}
+    ).drain()
+    assert function.batches == [["new"]]
+    assert stats.discarded == 1
+    assert stats.sent_to_destination[0]["requestContext"]["condition"] == "MaximumRecordAgeExceeded"
+
+
+def test_filter_criteria_pick_the_records_the_function_sees(clock: SimulatedClock) -> None:
+    """FILTERING: a filter on eventName lets only REMOVE records through; the others are skipped
+    and the checkpoint moves past them."""
+    dynamodb, stream = table_with_stream()
+    put(dynamodb, "a", "b")
+    dynamodb.delete_item(TableName="schedule", Key={"id": {"S": "a"}})
+    function = Function()
+    filters = {"Filters": [{"Pattern": json.dumps({"eventName": ["REMOVE"]})}]}
+    stats = player(function, stream, clock, FilterCriteria=filters).drain()
+    assert function.batches == [["a"]] and stats.filtered_out == 2
