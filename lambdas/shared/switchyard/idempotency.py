@@ -31,3 +31,16 @@ def put_if_absent(dynamodb: Any, table_name: str, item: Mapping[str, Any], key_a
     except dynamodb.exceptions.ConditionalCheckFailedException:
         return DUPLICATE
     return APPLIED
+
+
+class KeyedTable:
+    """A DynamoDB table whose items are written once per key (`put_if_absent`)."""
+
+    key_attribute: str
+
+    def __init__(self, dynamodb_client: Any, table_name: str) -> None:
+        self._dynamodb = dynamodb_client
+        self._table = table_name
+
+    def put_once(self, item: Mapping[str, Any]) -> Outcome:
+        return put_if_absent(self._dynamodb, self._table, item, self.key_attribute)
