@@ -1,7 +1,8 @@
 """Traffic for the registration workload: sign-ups, redeliveries, poison, optional faults.
 
-Sign-ups go through the deployed registration function (in-process, its own role), which
-publishes to the topic; the emulator's SNS fans them out to the subscriber queues, filter
+Sign-ups go through the deployed registration function (in-process, its own role) as API
+Gateway HTTP API proxy requests (`POST /registrations`, answered 201 or 400), which publishes
+to the topic; the emulator's SNS fans them out to the subscriber queues, filter
 policies included. Redeliveries re-publish an already published event (same eventId); poison
 is published straight to the topic by a misbehaving producer. Each consumer is then drained
 through its deployed mapping. Accounting, per consumer: every expected user's effect exists
@@ -132,6 +133,23 @@ def _publish(sns: Any, topic_arn: str, body: str, plan: str) -> None:
     )
 
 
+def _sign_up(api: Any, request: dict[str, Any]) -> dict[str, Any]:
+    """POST the request as API Gateway's HTTP API (payload 2.0) would; the answer's JSON body
+    with `accepted` = 201."""
+    answer = api.invoke(
+        {
+            "version": "2.0",
+            "routeKey": "POST /registrations",
+            "rawPath": "/registrations",
+            "headers": {"content-type": "application/json"},
+            "requestContext": {"http": {"method": "POST", "path": "/registrations"}},
+            "body": json.dumps(request),
+            "isBase64Encoded": False,
+        }
+    )
+    return {"accepted": answer["statusCode"] == 201, **json.loads(answer["body"])}
+
+
 def _batch_get(dynamodb: Any, table: str, keys: list[dict[str, Any]]) -> int:
     found = 0
     for start in range(0, len(keys), 100):
@@ -211,8 +229,8 @@ def run(
             flaky[name] = flaky_for_first_batches(player.environment, player.environment.invocations + faults[name])
 
     refused = [
-        api.invoke({"email": f"broken-{run_id}", "displayName": "X", "source": "web"}),
-        api.invoke({"email": f"x-{run_id}@example.com", "displayName": "X", "plan": "gold", "source": "web"}),
+        _sign_up(api, {"email": f"broken-{run_id}", "displayName": "X", "source": "web"}),
+        _sign_up(api, {"email": f"x-{run_id}@example.com", "displayName": "X", "plan": "gold", "source": "web"}),
     ]
     if any(r["accepted"] for r in refused):
         raise RuntimeError(f"the API accepted an invalid sign-up: {refused}")
@@ -234,7 +252,7 @@ def run(
                 "plan": plan,
                 "source": rng.choice(SOURCES),
             }
-            response = api.invoke(request)
+            response = _sign_up(api, request)
             if not response["accepted"]:
                 raise RuntimeError(f"registration refused: {response}")
             batch.append(response["event"])

@@ -1,30 +1,18 @@
-"""SQS -> audit log. Thin adapter: parse, validate, store; bad events go to the DLQ with a reason."""
+"""SQS -> audit log: every valid Switchyard event once (conditional put on eventId), poison parked."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
 
 import boto3
-from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
-from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from audit import core
 from audit.adapters import AuditLog
-from switchyard import envelope
+from switchyard import envelope, runtime
 from switchyard.config import require_env
 from switchyard.dead_letters import DeadLetterSink
-from switchyard.observability import logger, metrics, tracer
-
-processor = BatchProcessor(event_type=EventType.SQS)
 
 
 @dataclass(frozen=True)
@@ -33,9 +21,8 @@ class Dependencies:
     dead_letters: DeadLetterSink
 
 
-@cache
+@runtime.lazy
 def dependencies() -> Dependencies:
-    # Built on first invocation, not at import, so a missing variable is a clear error.
     config = require_env("AUDIT_TABLE_NAME", "DEAD_LETTER_QUEUE_URL")
     return Dependencies(
         audit_log=AuditLog(boto3.client("dynamodb"), config["AUDIT_TABLE_NAME"]),
@@ -43,27 +30,15 @@ def dependencies() -> Dependencies:
     )
 
 
-@tracer.capture_method
-def record_handler(record: SQSRecord) -> None:
-    deps = dependencies()
-    try:
-        event = envelope.parse(record.body)
-    except envelope.EventValidationError as error:
-        logger.warning("rejected event", extra={"reason": error.reason, "messageId": record.message_id})
-        deps.dead_letters.park(
-            record.body, error.reason, source_message_id=record.message_id, source_arn=record.event_source_arn
-        )
-        metrics.add_metric(name="EventsRejected", unit=MetricUnit.Count, value=1)
-        return
-    entry = core.audit_entry(event, received_at_ms=int(record.attributes.sent_timestamp))
-    if deps.audit_log.record(entry):
-        metrics.add_metric(name="EventsRecorded", unit=MetricUnit.Count, value=1)
-    else:
-        metrics.add_metric(name="DuplicatesIgnored", unit=MetricUnit.Count, value=1)
+def entry(record: SQSRecord) -> core.AuditEntry:
+    return core.audit_entry(envelope.parse(record.body), received_at_ms=int(record.attributes.sent_timestamp))
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
+def record_entries(entries: Sequence[core.AuditEntry]) -> list[str]:
+    return ["EventsRecorded" if dependencies().audit_log.record(e) else "DuplicatesIgnored" for e in entries]
+
+
+consumer = runtime.Consumer(
+    runtime.SQS, decode=entry, effect=record_entries, dead_letters=lambda: dependencies().dead_letters
+)
+lambda_handler = consumer.lambda_handler

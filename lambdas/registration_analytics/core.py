@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from switchyard.envelope import Envelope
+from switchyard.events import UserRegistered
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,9 +14,8 @@ class SignUp:
     source: str
 
 
-def sign_up(event: Envelope) -> SignUp:
-    details = event.event_details
-    return SignUp(user_id=details["userId"], day=details["registeredAt"][:10], source=details["source"])
+def sign_up(details: UserRegistered) -> SignUp:
+    return SignUp(user_id=details.user_id, day=details.registered_at[:10], source=details.source)
 
 
 def counter_key(sign_up: SignUp) -> tuple[str, str]:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from switchyard import envelope
+from switchyard.inputs import InvalidInput, bounded, require_encodable
 
 EVENT_SOURCE = "registration-api"
 EVENT_TYPE = "UserRegistered"
@@ -17,6 +18,8 @@ PLANS = ("free", "pro", "team")
 SOURCES = ("web", "ios", "android", "partner")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 FIELDS = {"email", "displayName", "plan", "source"}
+MAX_EMAIL_LENGTH = 254  # as UserRegistered.v1 says, after normalising
+MAX_LISTED_UNKNOWN_FIELDS = 5
 
 
 class InvalidRegistrationError(ValueError):
@@ -39,15 +42,21 @@ class Registration:
 
 
 def validate(payload: Any) -> Registration:
-    """Check a sign-up request; raises InvalidRegistrationError listing every problem."""
+    """Check a sign-up request; raises InvalidRegistrationError listing every problem (bounded)."""
     if not isinstance(payload, Mapping):
         raise InvalidRegistrationError(["request must be a JSON object with email, displayName, plan and source"])
-    errors = [f"unknown field {name!r}" for name in sorted(set(payload) - FIELDS)]
+    unknown = sorted(str(name) for name in set(payload) - FIELDS)
+    errors = [f"unknown field {bounded(name, 40)!r}" for name in unknown[:MAX_LISTED_UNKNOWN_FIELDS]]
+    if len(unknown) > MAX_LISTED_UNKNOWN_FIELDS:
+        errors.append(f"and {len(unknown) - MAX_LISTED_UNKNOWN_FIELDS} more unknown fields")
     email = payload.get("email")
-    if not isinstance(email, str) or len(email) > 254 or not EMAIL.match(email.strip()):
+    # Normalised first: what is checked is what is published (lower() can lengthen a string).
+    email = email.strip().lower() if isinstance(email, str) and _encodable(email) else None
+    if email is None or len(email) > MAX_EMAIL_LENGTH or not EMAIL.match(email):
         errors.append("email must look like name@example.com")
     name = payload.get("displayName")
-    if not isinstance(name, str) or not 1 <= len(name.strip()) <= 100:
+    name = name.strip() if isinstance(name, str) and _encodable(name) else None
+    if name is None or not 1 <= len(name) <= 100:
         errors.append("displayName must be 1-100 characters")
     plan = payload.get("plan", "free")
     if plan not in PLANS:
@@ -57,9 +66,15 @@ def validate(payload: Any) -> Registration:
         errors.append(f"source must be one of {', '.join(SOURCES)}")
     if errors:
         raise InvalidRegistrationError(errors)
-    return Registration(
-        email=str(email).strip().lower(), display_name=str(name).strip(), plan=str(plan), source=str(source)
-    )
+    return Registration(email=str(email), display_name=str(name), plan=str(plan), source=str(source))
+
+
+def _encodable(text: str) -> bool:
+    try:
+        require_encodable(text)
+    except InvalidInput:
+        return False
+    return True
 
 
 def user_registered(registration: Registration, *, now: datetime | None = None) -> envelope.Envelope:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from registration_mailing.core import OutboxMessage
-from switchyard.idempotency import Outcome, put_if_absent
+from switchyard.idempotency import KeyedTable, Outcome
 
 
-class Outbox:
-    def __init__(self, dynamodb_client: Any, table_name: str) -> None:
-        self._dynamodb = dynamodb_client
-        self._table = table_name
+class Outbox(KeyedTable):
+    key_attribute = "outboxId"
 
     def enqueue_once(self, message: OutboxMessage) -> Outcome:
         item = {
@@ -24,4 +20,4 @@ class Outbox:
             "status": {"S": "PENDING"},
             "eventId": {"S": message.event_id},
         }
-        return put_if_absent(self._dynamodb, self._table, item, "outboxId")
+        return self.put_once(item)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from switchyard.envelope import Envelope
+from switchyard.events import Event, UserRegistered
 
 PLAN_NAMES = {"free": "Free", "pro": "Pro", "team": "Team"}
 
@@ -20,15 +20,14 @@ class OutboxMessage:
     event_id: str
 
 
-def welcome_email(event: Envelope) -> OutboxMessage:
-    details = event.event_details
-    plan = PLAN_NAMES[details["plan"]]
+def welcome_email(event: Event[UserRegistered]) -> OutboxMessage:
+    details = event.details
     return OutboxMessage(
-        outbox_id=f"welcome#{details['userId']}",
-        user_id=details["userId"],
-        to=details["email"],
-        subject=f"Welcome to Switchyard, {details['displayName']}",
-        body=f"Hello {details['displayName']}, your {plan} account is ready.",
+        outbox_id=f"welcome#{details.user_id}",
+        user_id=details.user_id,
+        to=details.email,
+        subject=f"Welcome to Switchyard, {details.display_name}",
+        body=f"Hello {details.display_name}, your {PLAN_NAMES[details.plan]} account is ready.",
         template="welcome-v1",
         event_id=event.event_id,
     )

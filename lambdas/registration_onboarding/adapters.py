@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from registration_onboarding.core import Workspace
-from switchyard.idempotency import Outcome, put_if_absent
+from switchyard.idempotency import KeyedTable, Outcome
 
 
-class Workspaces:
-    def __init__(self, dynamodb_client: Any, table_name: str) -> None:
-        self._dynamodb = dynamodb_client
-        self._table = table_name
+class Workspaces(KeyedTable):
+    key_attribute = "userId"
 
     def create_once(self, workspace: Workspace) -> Outcome:
         item = {
@@ -23,4 +19,4 @@ class Workspaces:
             "createdAt": {"S": workspace.created_at},
             "eventId": {"S": workspace.event_id},
         }
-        return put_if_absent(self._dynamodb, self._table, item, "userId")
+        return self.put_once(item)

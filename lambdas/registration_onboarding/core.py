@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from switchyard.envelope import Envelope
+from switchyard.events import Event, UserRegistered
 
 PROJECT_QUOTA = {"free": 1, "pro": 10, "team": 50}
 
@@ -20,15 +20,14 @@ class Workspace:
     event_id: str
 
 
-def starter_workspace(event: Envelope) -> Workspace:
-    details = event.event_details
-    user_id = details["userId"]
+def starter_workspace(event: Event[UserRegistered]) -> Workspace:
+    details = event.details
     return Workspace(
-        user_id=user_id,
-        workspace_id="ws-" + user_id.removeprefix("usr-"),  # derived, so a replay names the same workspace
-        name=f"{details['displayName']}'s workspace",
-        plan=details["plan"],
-        project_quota=PROJECT_QUOTA[details["plan"]],
-        created_at=details["registeredAt"],
+        user_id=details.user_id,
+        workspace_id="ws-" + details.user_id.removeprefix("usr-"),  # derived: a replay names the same workspace
+        name=f"{details.display_name}'s workspace",
+        plan=details.plan,
+        project_quota=PROJECT_QUOTA[details.plan],
+        created_at=details.registered_at,
         event_id=event.event_id,
     )

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from registration_sales_lead.core import Lead
-from switchyard.idempotency import Outcome, put_if_absent
+from switchyard.idempotency import KeyedTable, Outcome
 
 
-class Leads:
-    def __init__(self, dynamodb_client: Any, table_name: str) -> None:
-        self._dynamodb = dynamodb_client
-        self._table = table_name
+class Leads(KeyedTable):
+    key_attribute = "userId"
 
     def open_once(self, lead: Lead) -> Outcome:
         item = {
@@ -23,4 +19,4 @@ class Leads:
             "status": {"S": "NEW"},
             "eventId": {"S": lead.event_id},
         }
-        return put_if_absent(self._dynamodb, self._table, item, "userId")
+        return self.put_once(item)

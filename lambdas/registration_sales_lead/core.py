@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from switchyard.envelope import Envelope
+from switchyard.events import Event, UserRegistered
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,20 +17,20 @@ class Lead:
     event_id: str
 
 
-def why_not_a_lead(event: Envelope) -> str | None:
+def why_not_a_lead(details: UserRegistered) -> str | None:
     """Only pro sign-ups are leads. The filter policy delivers only those; anything else means a
     misconfigured subscription, and retrying cannot fix it: the consumer parks it with this reason."""
-    plan = event.event_details["plan"]
+    plan = details.plan
     return None if plan == "pro" else f"plan {plan!r} is not a sales lead (only 'pro' is): check the filter policy"
 
 
-def lead(event: Envelope) -> Lead:
-    details = event.event_details
+def lead(event: Event[UserRegistered]) -> Lead:
+    details = event.details
     return Lead(
-        user_id=details["userId"],
-        email=details["email"],
-        display_name=details["displayName"],
-        source=details["source"],
-        registered_at=details["registeredAt"],
+        user_id=details.user_id,
+        email=details.email,
+        display_name=details.display_name,
+        source=details.source,
+        registered_at=details.registered_at,
         event_id=event.event_id,
     )

@@ -13,30 +13,32 @@ No AWS, no Powertools. The rules:
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from functools import cache
+from pathlib import Path
+from typing import Any
 
-# Mirrors vote.schema.json (what API Gateway validates); checked again here because a queue
-# accepts messages from anyone allowed to send, not only from the API.
-USER_ID = re.compile(r"^[A-Za-z0-9._:@-]{1,128}$")
-SUBMITTED_AT = re.compile(
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})$"
-)
-FIELDS = frozenset({"userId", "choice", "submittedAt"})
+import fastjsonschema
+
+from switchyard.inputs import InvalidInput, decode_json
+
+# What API Gateway validates (modules/platform/voting.tf reads the same file); validated again
+# here because a queue accepts messages from anyone allowed to send, not only from the API.
+SCHEMA_FILE = Path(__file__).with_name("vote.schema.json")
 # Message attributes the API's mapping template adds (modules/queue-load-leveling).
 REQUIRED_ATTRIBUTES = ("pollId", "requestId", "receivedAtEpochMs")
 
 
-class MalformedVote(ValueError):
-    """A message that can never be counted as sent. `reason` is short and safe to log."""
+@cache
+def _body_validator() -> Callable[[Any], Any]:
+    return fastjsonschema.compile(decode_json(SCHEMA_FILE.read_text(), "vote.schema.json"))
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+
+class MalformedVote(InvalidInput):
+    """A message that can never be counted as sent. `reason` is short, bounded and safe to log."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,13 +98,11 @@ class Decision:
 
 
 def to_epoch_ms(timestamp: str) -> int:
-    if not SUBMITTED_AT.match(timestamp):
-        raise MalformedVote("submittedAt must be ISO 8601 with a zone, for example 2026-11-23T10:00:00.000Z")
+    """Epoch milliseconds of a timestamp the schema's pattern admitted (ISO 8601 with a zone)."""
     try:
-        moment = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+        return int(datetime.fromisoformat(timestamp.replace("Z", "+00:00")).timestamp() * 1000)
     except ValueError:
         raise MalformedVote(f"submittedAt {timestamp!r} is not a real date and time") from None
-    return int(moment.timestamp() * 1000)
 
 
 def parse_vote(body: str, attributes: Mapping[str, str]) -> Vote:
@@ -111,34 +111,38 @@ def parse_vote(body: str, attributes: Mapping[str, str]) -> Vote:
     if missing:
         raise MalformedVote(f"message attribute(s) {', '.join(missing)} missing: votes must come through the API")
     try:
-        data = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise MalformedVote("body is not JSON") from None
-    if not isinstance(data, dict):
-        raise MalformedVote("body must be a JSON object with userId, choice and submittedAt")
-    if missing_fields := sorted(FIELDS - data.keys()):
-        raise MalformedVote(f"body lacks {', '.join(missing_fields)}")
-    if extra := sorted(data.keys() - FIELDS):
-        raise MalformedVote(f"body has unexpected field(s) {', '.join(extra)}")
-    user_id, choice, submitted_at = data["userId"], data["choice"], data["submittedAt"]
-    if not isinstance(user_id, str) or not USER_ID.match(user_id):
-        raise MalformedVote("userId must be 1-128 letters, digits or ._:@-")
-    if not isinstance(choice, str) or not 1 <= len(choice) <= 64:
-        raise MalformedVote("choice must be a string of 1-64 characters")
-    if not isinstance(submitted_at, str):
-        raise MalformedVote("submittedAt must be a string")
+        data = decode_json(body)
+    except InvalidInput as error:
+        raise MalformedVote(error.reason) from None
+    try:
+        _body_validator()(data)
+    except fastjsonschema.JsonSchemaValueException as error:
+        raise MalformedVote(f"vote invalid: {error.message.replace('data', 'body', 1)}") from None
     try:
         received_at_ms = int(attributes["receivedAtEpochMs"])
     except ValueError:
         raise MalformedVote("message attribute receivedAtEpochMs is not a number") from None
     return Vote(
         poll_id=attributes["pollId"],
-        user_id=user_id,
-        choice=choice,
-        submitted_at_ms=to_epoch_ms(submitted_at),
+        user_id=data["userId"],
+        choice=data["choice"],
+        submitted_at_ms=to_epoch_ms(data["submittedAt"]),
         request_id=attributes["requestId"],
         received_at_ms=received_at_ms,
     )
+
+
+def voter_groups(votes: Sequence[Vote], max_voters: int) -> list[list[int]]:
+    """Indexes of `votes` in groups of at most `max_voters` voters; a voter's votes stay together
+    (so one transaction decides all of a (poll, user)'s votes in the batch)."""
+    by_voter: dict[tuple[str, str], list[int]] = {}
+    for index, vote in enumerate(votes):
+        by_voter.setdefault((vote.poll_id, vote.user_id), []).append(index)
+    voters = list(by_voter.values())
+    return [
+        [index for voter in voters[start : start + max_voters] for index in voter]
+        for start in range(0, len(voters), max_voters)
+    ]
 
 
 def rejection(vote: Vote, poll: Poll | None) -> Rejection | None:

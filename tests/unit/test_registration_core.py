@@ -11,18 +11,23 @@ from registration_api import core as api
 from registration_mailing import core as mailing
 from registration_onboarding import core as onboarding
 from registration_sales_lead import core as sales_lead
-from switchyard import envelope
+from switchyard import envelope, events
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 
 
-def registered(plan: str = "pro", source: str = "web") -> envelope.Envelope:
+def published(plan: str = "pro", source: str = "web") -> envelope.Envelope:
     request = {"email": " Ada@Example.com ", "displayName": "Ada", "plan": plan, "source": source}
     return api.user_registered(api.validate(request), now=NOW)
 
 
+def registered(plan: str = "pro", source: str = "web") -> events.Event[events.UserRegistered]:
+    """What a consumer receives: the published envelope, parsed with its typed details."""
+    return events.parse_as(events.UserRegistered, published(plan, source).to_json())
+
+
 def test_a_valid_request_becomes_a_schema_valid_event_with_a_stable_user_id() -> None:
-    event = registered()
+    event = published()
     assert event.event_type == "UserRegistered" and event.event_version == 1
     assert event.event_details["email"] == "ada@example.com"
     assert event.event_details["registeredAt"] == "2026-11-23T09:30:00.000Z"
@@ -59,7 +64,7 @@ def test_schema_refuses_what_the_validator_would_not_build() -> None:
 
 
 def test_analytics_counts_per_day_and_source_with_one_marker_per_user() -> None:
-    sign_up = analytics.sign_up(registered(source="android"))
+    sign_up = analytics.sign_up(registered(source="android").details)
     assert sign_up.day == "2026-11-23" and sign_up.source == "android"
     assert analytics.counter_key(sign_up) == ("DAY#2026-11-23", "SOURCE#android")
     assert analytics.marker_key(sign_up) == (f"USER#{sign_up.user_id}", "COUNTED")
@@ -68,7 +73,7 @@ def test_analytics_counts_per_day_and_source_with_one_marker_per_user() -> None:
 def test_welcome_email_is_keyed_by_user() -> None:
     event = registered(plan="team")
     email = mailing.welcome_email(event)
-    assert email.outbox_id == f"welcome#{event.event_details['userId']}"
+    assert email.outbox_id == f"welcome#{event.details.user_id}"
     assert email.to == "ada@example.com" and "Team account" in email.body and email.event_id == event.event_id
 
 
@@ -79,6 +84,6 @@ def test_starter_workspace_follows_the_plan() -> None:
 
 
 def test_only_pro_sign_ups_are_leads() -> None:
-    assert sales_lead.why_not_a_lead(registered(plan="pro")) is None
-    assert "not a sales lead" in str(sales_lead.why_not_a_lead(registered(plan="free")))
+    assert sales_lead.why_not_a_lead(registered(plan="pro").details) is None
+    assert "not a sales lead" in str(sales_lead.why_not_a_lead(registered(plan="free").details))
     assert sales_lead.lead(registered()).email == "ada@example.com"

@@ -2,7 +2,8 @@
 
 Pure: no boto3, no Powertools. Schemas live beside this file as `<eventType>.v<version>.json`
 and are compiled once, on first use, with fastjsonschema (the engine Powertools' validation
-utility uses).
+utility uses). `new_event` (the producer) and `parse` (every consumer) run the same checks, so
+a producer refuses exactly what a consumer would park (README "One contract for bad input").
 """
 
 from __future__ import annotations
@@ -12,21 +13,19 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 import fastjsonschema
 
+from switchyard.inputs import InvalidInput, decode_json, require_encodable
+
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 
 
-class EventValidationError(ValueError):
-    """An event that can never be processed as sent. `reason` is short and safe to log."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+class EventValidationError(InvalidInput):
+    """An event that can never be processed as sent. `reason` is short, bounded and safe to log."""
 
 
 class UnknownEventVersionError(EventValidationError):
@@ -61,7 +60,7 @@ def _validator(name: str) -> Callable[[Any], Any]:
     return fastjsonschema.compile(json.loads((SCHEMA_DIR / f"{name}.json").read_text()))
 
 
-@cache
+@lru_cache(maxsize=128)  # keyed by input: bounded, so poison cannot grow it
 def known_versions(event_type: str) -> tuple[int, ...]:
     return tuple(sorted(int(p.stem.rsplit(".v", 1)[1]) for p in SCHEMA_DIR.glob(f"{event_type}.v*.json")))
 
@@ -71,9 +70,14 @@ def _validate(name: str, value: Any, what: str) -> None:
         _validator(name)(value)
     except fastjsonschema.JsonSchemaValueException as error:
         raise EventValidationError(f"{what} invalid: {error.message}") from None
+    except RecursionError:
+        raise EventValidationError(f"{what} invalid: nested too deeply") from None
 
 
 def validate_details(event_type: str, event_version: int, details: Any) -> None:
+    # Exactly an int: 1.0 and true compare equal to 1 but name no schema file.
+    if type(event_version) is not int:
+        raise EventValidationError("eventVersion must be an integer")
     versions = known_versions(event_type)
     if not versions:
         raise EventValidationError(f"unknown eventType {event_type!r}")
@@ -86,13 +90,14 @@ def validate_details(event_type: str, event_version: int, details: Any) -> None:
 
 def parse(raw: str | bytes | Mapping[str, Any]) -> Envelope:
     """Decode and validate an envelope as received; raises EventValidationError with a reason."""
-    if isinstance(raw, (str, bytes)):
-        try:
-            data = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise EventValidationError(f"body is not JSON: {error}") from None
-    else:
-        data = dict(raw)
+    try:
+        if isinstance(raw, (str, bytes)):
+            data = decode_json(raw)
+        else:
+            data = dict(raw)
+            require_encodable(data, "event")
+    except InvalidInput as error:
+        raise EventValidationError(error.reason) from None
     _validate("envelope", data, "envelope")
     validate_details(data["eventType"], data["eventVersion"], data["eventDetails"])
     return Envelope(
