@@ -111,6 +111,7 @@ demo: setup package-lambdas sandbox-up ## deploy the sandbox into two simulated 
 bench: $(SETUP_STAMP) ## benchmarks (printed as figures and ratios)
 	@$(PY) bench/package_lambdas.py
 	@$(PY) bench/voting_consumer.py
+	@$(PY) bench/cold_start.py
 
 .PHONY: bench-policy
 bench-policy: $(SETUP_STAMP) ## make policy from cold caches, 3 runs: median wall/CPU against the 60 s goal
