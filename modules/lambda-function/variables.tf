@@ -174,3 +174,20 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "tracing" {
+  description = "\"active\": Lambda active tracing only, the X-Ray SDK is not loaded (cheapest cold start). \"xray-sdk\": also Powertools Tracer subsegments for the handler, decorated methods and every AWS call (botocore patched), at the SDK's cold-start cost. Sets SWITCHYARD_TRACING."
+  type        = string
+  default     = "active"
+
+  validation {
+    condition     = contains(["active", "xray-sdk"], var.tracing)
+    error_message = "tracing must be \"active\" (Lambda's own trace, no SDK) or \"xray-sdk\" (plus subsegments per handler, method and AWS call)."
+  }
+}
+
+variable "snap_start" {
+  description = "Lambda SnapStart: publish a version on every code or configuration change, snapshot its initialised environment, and point the alias \"live\" at it. Callers must then use the outputs target_function_arn / target_invoke_arn (and alias_name as a permission qualifier). Costs and caveats: README."
+  type        = bool
+  default     = false
+}
