@@ -5,7 +5,7 @@
 
 Entries are sorted, timestamps fixed at 1980-01-01, permissions fixed at 0644, and
 __pycache__/*.pyc/bin/ left out. Layer dependencies are installed as manylinux wheels for the
-Lambda runtime (Python 3.12, x86_64 unless LAMBDA_ARCHITECTURE=arm64), without boto3, which
+Lambda runtime (Python 3.12, arm64 unless LAMBDA_ARCHITECTURE=x86_64), without boto3, which
 the runtime provides. Make decides when to call this (see the Makefile's stamps).
 """
 
@@ -28,6 +28,7 @@ FILE_MODE = 0o100644 << 16  # regular file, rw-r--r--
 EXCLUDED_DIRS = {"__pycache__", "bin", "tests"}
 EXCLUDED_SUFFIXES = {".pyc", ".pyo"}
 PLATFORMS = {"x86_64": "manylinux2014_x86_64", "arm64": "manylinux2014_aarch64"}
+DEFAULT_ARCHITECTURE = "arm64"  # Graviton: 20 % less per GB-second; match lambda_defaults.architecture
 RUNTIME_PYTHON = "3.12"
 
 
@@ -81,7 +82,7 @@ def build_function(name: str, out: Path) -> int:
 
 
 def build_layer(out: Path) -> int:
-    architecture = os.environ.get("LAMBDA_ARCHITECTURE", "x86_64")
+    architecture = os.environ.get("LAMBDA_ARCHITECTURE") or DEFAULT_ARCHITECTURE
     if architecture not in PLATFORMS:
         raise BuildError(f"LAMBDA_ARCHITECTURE={architecture!r}: use one of {', '.join(PLATFORMS)}")
     shared_entries = collect(SHARED / "switchyard", "python/switchyard/")

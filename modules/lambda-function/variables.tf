@@ -46,9 +46,9 @@ variable "runtime" {
 }
 
 variable "architecture" {
-  description = "Instruction set; must match the architecture the layer was packaged for (LAMBDA_ARCHITECTURE)."
+  description = "Instruction set; must match the architecture the layer was packaged for (LAMBDA_ARCHITECTURE, default arm64: Graviton costs 20 % less per GB-second)."
   type        = string
-  default     = "x86_64"
+  default     = "arm64"
 
   validation {
     condition     = contains(["x86_64", "arm64"], var.architecture)
