@@ -16,6 +16,11 @@ FUNCTIONS := $(patsubst lambdas/%/handler.py,%,$(wildcard lambdas/*/handler.py))
 FUNCTION_ZIPS := $(FUNCTIONS:%=build/lambdas/%.zip)
 LAYER_ZIP := build/layers/shared.zip
 LAYER_SOURCES := $(shell find lambdas/shared -type f ! -path '*/__pycache__/*' ! -name '*.pyc' 2>/dev/null)
+# The layer's compiled wheels are per instruction set; Terraform's lambda_defaults.architecture
+# must match (modules/platform checks it against LAYER_ARCHITECTURE_STAMP at plan time).
+LAMBDA_ARCHITECTURE ?= arm64
+export LAMBDA_ARCHITECTURE
+LAYER_ARCHITECTURE_STAMP := build/layers/shared.architecture
 MODULES := $(patsubst %/main.tf,%,$(wildcard modules/*/main.tf))
 TF_DIRS := modules environments
 SETUP_STAMP := $(VENV)/.installed
@@ -68,8 +73,14 @@ package-lambdas: $(FUNCTION_ZIPS) $(LAYER_ZIP) ## build deterministic zips (no-o
 build/lambdas/%.zip: $$(shell find lambdas/$$* -type f ! -path '*/__pycache__/*' ! -name '*.pyc') tools/package_lambdas.py | $(SETUP_STAMP)
 	@$(PY) -m tools.package_lambdas function $* $@
 
-$(LAYER_ZIP): $(LAYER_SOURCES) tools/package_lambdas.py | $(SETUP_STAMP)
+$(LAYER_ZIP): $(LAYER_SOURCES) tools/package_lambdas.py $(LAYER_ARCHITECTURE_STAMP) | $(SETUP_STAMP)
 	@$(PY) -m tools.package_lambdas layer $@
+
+# Rewritten only when LAMBDA_ARCHITECTURE changes, so switching rebuilds the layer (and only then).
+.PHONY: FORCE
+$(LAYER_ARCHITECTURE_STAMP): FORCE
+	@mkdir -p $(@D)
+	@[ "$$(cat $@ 2>/dev/null)" = "$(LAMBDA_ARCHITECTURE)" ] || echo "$(LAMBDA_ARCHITECTURE)" > $@
 
 clean: ## remove build outputs (not the virtualenvs, not sandbox state)
 	rm -rf build reports
@@ -128,6 +139,7 @@ demo: setup package-lambdas sandbox-up ## deploy the sandbox into two simulated 
 bench: $(SETUP_STAMP) ## benchmarks (printed as figures and ratios)
 	@$(PY) bench/package_lambdas.py
 	@$(PY) bench/voting_consumer.py
+	@$(PY) bench/cold_start.py
 
 .PHONY: bench-policy
 bench-policy: $(SETUP_STAMP) ## make policy from cold caches, 3 runs: median wall/CPU against the 60 s goal

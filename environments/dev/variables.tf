@@ -32,7 +32,7 @@ variable "assume_deploy_role" {
 variable "lambda_defaults" {
   description = "Function sizing for this environment (modules/platform lambda_defaults)."
   type = object({
-    architecture       = optional(string, "x86_64")
+    architecture       = optional(string, "arm64")
     memory_size        = optional(number, 256)
     timeout            = optional(number, 30)
     log_retention_days = optional(number, 30)

@@ -4,6 +4,7 @@ locals {
     {
       POWERTOOLS_SERVICE_NAME      = var.name
       POWERTOOLS_METRICS_NAMESPACE = "Switchyard"
+      SWITCHYARD_TRACING           = var.tracing
     },
     var.environment_variables,
   )
@@ -115,13 +116,23 @@ resource "aws_lambda_function" "this" {
   source_code_hash               = filebase64sha256(var.package_path)
   layers                         = var.layer_arns
   kms_key_arn                    = var.kms_key_arn
+  publish                        = var.snap_start # SnapStart applies only to published versions
 
   environment {
     variables = local.environment_variables
   }
 
+  # Lambda records every sampled invocation (init, invocation, overhead, errors) whatever
+  # var.tracing says; "xray-sdk" adds the function's own subsegments on top.
   tracing_config {
     mode = "Active"
+  }
+
+  dynamic "snap_start" {
+    for_each = var.snap_start ? ["PublishedVersions"] : []
+    content {
+      apply_on = snap_start.value
+    }
   }
 
   dynamic "dead_letter_config" {
@@ -138,4 +149,16 @@ resource "aws_lambda_function" "this" {
     aws_iam_role_policy.this,
     aws_iam_role_policy_attachment.xray,
   ]
+}
+
+# With SnapStart, callers must invoke a published version: the alias follows each new version,
+# so mappings, subscriptions and integrations point at it (outputs target_function_arn and
+# target_invoke_arn) and never at $LATEST, which is never snapshotted.
+resource "aws_lambda_alias" "this" {
+  count = var.snap_start ? 1 : 0
+
+  name             = "live"
+  description      = "The latest published version of ${var.name} (SnapStart)"
+  function_name    = aws_lambda_function.this.function_name
+  function_version = aws_lambda_function.this.version
 }

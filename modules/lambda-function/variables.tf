@@ -46,9 +46,9 @@ variable "runtime" {
 }
 
 variable "architecture" {
-  description = "Instruction set; must match the architecture the layer was packaged for (LAMBDA_ARCHITECTURE)."
+  description = "Instruction set; must match the architecture the layer was packaged for (LAMBDA_ARCHITECTURE, default arm64: Graviton costs 20 % less per GB-second)."
   type        = string
-  default     = "x86_64"
+  default     = "arm64"
 
   validation {
     condition     = contains(["x86_64", "arm64"], var.architecture)
@@ -184,4 +184,21 @@ variable "permissions_boundary_arn" {
     condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/[A-Za-z0-9+=,.@_/-]+$", var.permissions_boundary_arn))
     error_message = "permissions_boundary_arn must be a managed policy ARN such as \"arn:aws:iam::123456789012:policy/switchyard-boundary\" (the account baseline's permissions_boundary_arn output), or null."
   }
+}
+
+variable "tracing" {
+  description = "\"active\": Lambda active tracing only, the X-Ray SDK is not loaded (cheapest cold start). \"xray-sdk\": also Powertools Tracer subsegments for the handler, decorated methods and every AWS call (botocore patched), at the SDK's cold-start cost. Sets SWITCHYARD_TRACING."
+  type        = string
+  default     = "active"
+
+  validation {
+    condition     = contains(["active", "xray-sdk"], var.tracing)
+    error_message = "tracing must be \"active\" (Lambda's own trace, no SDK) or \"xray-sdk\" (plus subsegments per handler, method and AWS call)."
+  }
+}
+
+variable "snap_start" {
+  description = "Lambda SnapStart: publish a version on every code or configuration change, snapshot its initialised environment, and point the alias \"live\" at it. Callers must then use the outputs target_function_arn / target_invoke_arn (and alias_name as a permission qualifier). Costs and caveats: README."
+  type        = bool
+  default     = false
 }

@@ -65,4 +65,13 @@ resource "aws_lambda_layer_version" "shared" {
   source_code_hash         = filebase64sha256("${var.artifacts_dir}/layers/shared.zip")
   compatible_runtimes      = ["python3.12"]
   compatible_architectures = [var.lambda_defaults.architecture]
+
+  lifecycle {
+    # The layer's compiled wheels (wrapt) exist per instruction set; make writes the one it
+    # packaged for beside the zip (LAMBDA_ARCHITECTURE, default arm64).
+    precondition {
+      condition     = try(trimspace(file("${var.artifacts_dir}/layers/shared.architecture")), var.lambda_defaults.architecture) == var.lambda_defaults.architecture
+      error_message = "layers/shared.zip was packaged for another instruction set than lambda_defaults.architecture = \"${var.lambda_defaults.architecture}\": run `make package-lambdas LAMBDA_ARCHITECTURE=${var.lambda_defaults.architecture}`, or set lambda_defaults.architecture to what ${var.artifacts_dir}/layers/shared.architecture says."
+    }
+  }
 }

@@ -125,7 +125,7 @@ variable "layer_arns" {
 variable "function_defaults" {
   description = "Sizing for the consumer functions; a subscriber's own timeout/memory_size wins."
   type = object({
-    architecture       = optional(string, "x86_64")
+    architecture       = optional(string, "arm64")
     memory_size        = optional(number, 256)
     timeout            = optional(number, 30)
     log_retention_days = optional(number, 30)

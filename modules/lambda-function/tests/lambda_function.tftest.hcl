@@ -15,6 +15,19 @@ mock_provider "aws" {
   mock_data "aws_iam_policy_document" {
     defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
   }
+  mock_resource "aws_lambda_function" {
+    defaults = {
+      arn        = "arn:aws:lambda:eu-west-1:111111111111:function:swy-test-fn"
+      invoke_arn = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111111111111:function:swy-test-fn/invocations"
+      version    = "7"
+    }
+  }
+  mock_resource "aws_lambda_alias" {
+    defaults = {
+      arn        = "arn:aws:lambda:eu-west-1:111111111111:function:swy-test-fn:live"
+      invoke_arn = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111111111111:function:swy-test-fn:live/invocations"
+    }
+  }
 }
 
 variables {
@@ -59,6 +72,66 @@ run "secure_defaults" {
     condition     = aws_lambda_function.this.environment[0].variables["POWERTOOLS_SERVICE_NAME"] == "swy-test-fn"
     error_message = "Powertools service name defaults to the function name."
   }
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables["SWITCHYARD_TRACING"] == "active"
+    error_message = "By default the function relies on Lambda active tracing and does not load the X-Ray SDK."
+  }
+  assert {
+    condition     = aws_lambda_function.this.publish == false && length(aws_lambda_function.this.snap_start) == 0 && length(aws_lambda_alias.this) == 0
+    error_message = "Without snap_start nothing is published and there is no alias."
+  }
+  assert {
+    condition     = output.target_function_arn == aws_lambda_function.this.arn && output.target_invoke_arn == aws_lambda_function.this.invoke_arn && output.alias_name == null && output.function_version == "$LATEST"
+    error_message = "Without snap_start callers target the function itself ($LATEST)."
+  }
+}
+
+run "snap_start_publishes_a_version_behind_an_alias" {
+  command = plan
+
+  variables {
+    snap_start = true
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.publish == true && aws_lambda_function.this.snap_start[0].apply_on == "PublishedVersions"
+    error_message = "SnapStart needs published versions: publish = true and apply_on = PublishedVersions."
+  }
+  assert {
+    condition     = aws_lambda_alias.this[0].name == "live" && aws_lambda_alias.this[0].function_version == "7" && aws_lambda_alias.this[0].function_name == "swy-test-fn"
+    error_message = "The alias live must point at the version just published."
+  }
+  assert {
+    condition     = output.target_function_arn == "arn:aws:lambda:eu-west-1:111111111111:function:swy-test-fn:live" && endswith(output.target_invoke_arn, "swy-test-fn:live/invocations")
+    error_message = "With snap_start, mappings and integrations must target the alias, never $LATEST."
+  }
+  assert {
+    condition     = output.alias_name == "live" && output.alias_arn == aws_lambda_alias.this[0].arn && output.function_version == "7"
+    error_message = "alias_name (the permission qualifier), alias_arn and function_version must describe the published version."
+  }
+}
+
+run "xray_sdk_tracing_is_opt_in" {
+  command = plan
+
+  variables {
+    tracing = "xray-sdk"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables["SWITCHYARD_TRACING"] == "xray-sdk" && aws_lambda_function.this.tracing_config[0].mode == "Active"
+    error_message = "tracing = xray-sdk sets SWITCHYARD_TRACING and keeps active tracing on."
+  }
+}
+
+run "rejects_unknown_tracing" {
+  command = plan
+
+  variables {
+    tracing = "otel"
+  }
+
+  expect_failures = [var.tracing]
 }
 
 run "dead_letter_target_grants_only_send" {
