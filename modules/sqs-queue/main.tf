@@ -4,6 +4,7 @@
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
+data "aws_region" "current" {}
 
 locals {
   fifo        = var.fifo != null
@@ -152,6 +153,12 @@ data "aws_iam_policy_document" "consumer" {
       sid       = "UseQueueKey"
       actions   = var.consumer.park_in_dlq ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"]
       resources = [statement.value]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["sqs.${data.aws_region.current.name}.amazonaws.com"]
+      }
     }
   }
 }

@@ -1,19 +1,14 @@
 mock_provider "aws" {
   # Mocked values are known at plan time: every run is a plan (no apply, no teardown), and an
-  # assertion on a computed value that is not mocked below fails as unknown, never passes.
+  # assertion on a computed value that is not mocked fails as unknown, never passes.
   override_during = plan
+  source          = "../../tests/mocks"
 
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::111111111111:role/swy-test-fn-role" }
   }
   mock_resource "aws_cloudwatch_log_group" {
     defaults = { arn = "arn:aws:logs:eu-west-1:111111111111:log-group:/aws/lambda/swy-test-fn" }
-  }
-  mock_data "aws_iam_policy_document" {
-    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
   }
 }
 
