@@ -6,60 +6,6 @@ locals {
   audit_name = "${var.name_prefix}-audit"
 }
 
-resource "aws_sqs_queue" "audit_dlq" {
-  name                      = "${local.audit_name}-dlq"
-  sqs_managed_sse_enabled   = true
-  message_retention_seconds = 1209600 # 14 days, the maximum: time to inspect and redrive
-  tags                      = var.tags
-}
-
-resource "aws_sqs_queue" "audit" {
-  name                       = local.audit_name
-  sqs_managed_sse_enabled    = true
-  visibility_timeout_seconds = 6 * var.lambda_defaults.timeout
-  message_retention_seconds  = 345600 # 4 days
-  redrive_policy = jsonencode({
-    deadLetterTargetArn = aws_sqs_queue.audit_dlq.arn
-    maxReceiveCount     = var.audit.max_receive_count
-  })
-  tags = var.tags
-}
-
-data "aws_iam_policy_document" "audit_queue_tls_only" {
-  for_each = {
-    audit     = aws_sqs_queue.audit.arn
-    audit_dlq = aws_sqs_queue.audit_dlq.arn
-  }
-
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["sqs:*"]
-    resources = [each.value]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-}
-
-resource "aws_sqs_queue_policy" "audit" {
-  queue_url = aws_sqs_queue.audit.id
-  policy    = data.aws_iam_policy_document.audit_queue_tls_only["audit"].json
-}
-
-resource "aws_sqs_queue_policy" "audit_dlq" {
-  queue_url = aws_sqs_queue.audit_dlq.id
-  policy    = data.aws_iam_policy_document.audit_queue_tls_only["audit_dlq"].json
-}
-
 resource "aws_dynamodb_table" "audit_log" {
   #checkov:skip=CKV_AWS_28:PITR follows var.data_protection (default on); a validation refuses turning it off outside the sandbox
   name                        = "${var.name_prefix}-audit-log"
@@ -102,17 +48,10 @@ module "audit_function" {
   layer_arns           = [aws_lambda_layer_version.shared.arn]
   environment_variables = {
     AUDIT_TABLE_NAME      = aws_dynamodb_table.audit_log.name
-    DEAD_LETTER_QUEUE_URL = aws_sqs_queue.audit_dlq.url
+    DEAD_LETTER_QUEUE_URL = module.audit_queue.dlq_url
   }
+  # Queue and DLQ permissions are granted by ../sqs-queue.
   policy_statements = {
-    ConsumeAuditQueue = {
-      actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
-      resources = [aws_sqs_queue.audit.arn]
-    }
-    ParkRejectedEvents = {
-      actions   = ["sqs:SendMessage"]
-      resources = [aws_sqs_queue.audit_dlq.arn]
-    }
     WriteAuditLog = {
       actions   = ["dynamodb:PutItem"]
       resources = [aws_dynamodb_table.audit_log.arn]
@@ -121,31 +60,21 @@ module "audit_function" {
   tags = var.tags
 }
 
-resource "aws_lambda_event_source_mapping" "audit" {
-  event_source_arn                   = aws_sqs_queue.audit.arn
-  function_name                      = module.audit_function.function_arn
-  batch_size                         = var.audit.batch_size
-  maximum_batching_window_in_seconds = 1
-  function_response_types            = ["ReportBatchItemFailures"]
+# Producers are this account's principals whose own policy allows sqs:SendMessage on the
+# queue (the account root as principal); nothing outside the account may send.
+module "audit_queue" {
+  source = "../sqs-queue"
 
-  scaling_config {
+  name              = local.audit_name
+  max_receive_count = var.audit.max_receive_count
+  senders           = { principal_arns = ["arn:${local.partition}:iam::${local.account_id}:root"] }
+  consumer = {
+    function_arn        = module.audit_function.function_arn
+    role_name           = module.audit_function.role_name
+    timeout             = var.lambda_defaults.timeout
+    batch_size          = var.audit.batch_size
     maximum_concurrency = var.audit.maximum_concurrency
   }
-}
-
-resource "aws_cloudwatch_metric_alarm" "audit_dlq_depth" {
-  alarm_name          = "${aws_sqs_queue.audit_dlq.name}-not-empty"
-  alarm_description   = "Events are waiting in ${aws_sqs_queue.audit_dlq.name}: read failureReason, fix, then redrive."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = aws_sqs_queue.audit_dlq.name }
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = var.alarm_actions
-  ok_actions          = var.alarm_actions
-  tags                = var.tags
+  alarm_actions = var.alarm_actions
+  tags          = var.tags
 }

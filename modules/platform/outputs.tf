@@ -16,10 +16,10 @@ output "shared_layer_arn" {
 output "audit" {
   description = "Audit workload: where to send events, where they land, where rejects go."
   value = {
-    queue_url      = aws_sqs_queue.audit.url
-    queue_arn      = aws_sqs_queue.audit.arn
-    dlq_url        = aws_sqs_queue.audit_dlq.url
-    dlq_arn        = aws_sqs_queue.audit_dlq.arn
+    queue_url      = module.audit_queue.queue_url
+    queue_arn      = module.audit_queue.queue_arn
+    dlq_url        = module.audit_queue.dlq_url
+    dlq_arn        = module.audit_queue.dlq_arn
     table_name     = aws_dynamodb_table.audit_log.name
     table_arn      = aws_dynamodb_table.audit_log.arn
     function_name  = module.audit_function.function_name

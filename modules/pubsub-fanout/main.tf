@@ -143,88 +143,29 @@ resource "aws_sns_topic" "this" {
   tags              = var.tags
 }
 
-# --- per subscriber: DLQ, queue, policies, subscription -----------------------------------
-resource "aws_sqs_queue" "dlq" {
+# --- per subscriber: queue, DLQ, policies and queue alarms (../sqs-queue) -----------------
+# The queue and its DLQ admit SNS only for this topic (the DLQ for subscription redrive), and
+# refuse anything without TLS; both use the topic's CMK (SNS cannot use alias/aws/sqs).
+module "queue" {
+  source   = "../sqs-queue"
   for_each = var.subscribers
 
-  name                              = "${var.name}-${each.key}-dlq"
-  kms_master_key_id                 = aws_kms_key.this.arn
-  kms_data_key_reuse_period_seconds = 300
-  message_retention_seconds         = 1209600 # 14 days, the maximum: time to inspect and redrive
-  tags                              = var.tags
-}
-
-resource "aws_sqs_queue" "this" {
-  for_each = var.subscribers
-
-  name                              = "${var.name}-${each.key}"
-  kms_master_key_id                 = aws_kms_key.this.arn
-  kms_data_key_reuse_period_seconds = 300
-  visibility_timeout_seconds        = 6 * coalesce(each.value.timeout, var.function_defaults.timeout)
-  message_retention_seconds         = var.message_retention_seconds
-  redrive_policy = jsonencode({
-    deadLetterTargetArn = aws_sqs_queue.dlq[each.key].arn
-    maxReceiveCount     = each.value.max_receive_count
-  })
-  tags = var.tags
-}
-
-# The queue and its DLQ admit SNS only for this topic (the DLQ for subscription redrive),
-# and refuse anything without TLS.
-data "aws_iam_policy_document" "queue" {
-  for_each = merge(
-    { for k, q in aws_sqs_queue.this : k => q.arn },
-    { for k, q in aws_sqs_queue.dlq : "${k}-dlq" => q.arn },
-  )
-
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["sqs:*"]
-    resources = [each.value]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
+  name                      = "${var.name}-${each.key}"
+  kms_master_key_id         = aws_kms_key.this.arn
+  message_retention_seconds = var.message_retention_seconds
+  max_receive_count         = each.value.max_receive_count
+  senders                   = { services = [{ principal = "sns.amazonaws.com", source_arns = [aws_sns_topic.this.arn] }] }
+  # The consumer may park poison in its DLQ (role ARN built from the name, as for the key).
+  dlq_senders = {
+    services       = [{ principal = "sns.amazonaws.com", source_arns = [aws_sns_topic.this.arn] }]
+    principal_arns = ["arn:${local.partition}:iam::${local.account_id}:role/${var.name}-${each.key}-role"]
   }
-
-  statement {
-    sid       = "OnlyThisTopicSends"
-    actions   = ["sqs:SendMessage"]
-    resources = [each.value]
-
-    principals {
-      type        = "Service"
-      identifiers = ["sns.amazonaws.com"]
-    }
-
-    condition {
-      test     = "ArnEquals"
-      variable = "aws:SourceArn"
-      values   = [aws_sns_topic.this.arn]
-    }
-  }
-}
-
-resource "aws_sqs_queue_policy" "this" {
-  for_each = var.subscribers
-
-  queue_url = aws_sqs_queue.this[each.key].id
-  policy    = data.aws_iam_policy_document.queue[each.key].json
-}
-
-resource "aws_sqs_queue_policy" "dlq" {
-  for_each = var.subscribers
-
-  queue_url = aws_sqs_queue.dlq[each.key].id
-  policy    = data.aws_iam_policy_document.queue["${each.key}-dlq"].json
+  # No consumer here: module.consumer needs this module's DLQ URL, and a for_each module
+  # referenced by key depends on all of its outputs, so a mapping inside it would be a cycle.
+  # The mapping and the consumer's grants stay below.
+  visibility_timeout_seconds = 6 * coalesce(each.value.timeout, var.function_defaults.timeout)
+  alarm_actions              = var.alarm_actions
+  tags                       = var.tags
 }
 
 resource "aws_sns_topic_subscription" "this" {
@@ -232,14 +173,14 @@ resource "aws_sns_topic_subscription" "this" {
 
   topic_arn            = aws_sns_topic.this.arn
   protocol             = "sqs"
-  endpoint             = aws_sqs_queue.this[each.key].arn
+  endpoint             = module.queue[each.key].queue_arn
   raw_message_delivery = true
   filter_policy        = each.value.filter_policy
   filter_policy_scope  = each.value.filter_policy == null ? null : each.value.filter_policy_scope
-  redrive_policy       = jsonencode({ deadLetterTargetArn = aws_sqs_queue.dlq[each.key].arn })
+  redrive_policy       = jsonencode({ deadLetterTargetArn = module.queue[each.key].dlq_arn })
 
-  # SNS checks it may send before it confirms the subscription.
-  depends_on = [aws_sqs_queue_policy.this, aws_sqs_queue_policy.dlq]
+  # SNS checks it may send before it confirms the subscription (module.queue's policies).
+  depends_on = [module.queue]
 }
 
 # --- per subscriber: the consumer function and its mapping --------------------------------
@@ -258,16 +199,16 @@ module "consumer" {
   kms_key_arn        = var.function_kms_key_arn
   layer_arns         = var.layer_arns
   environment_variables = merge(each.value.environment_variables, {
-    DEAD_LETTER_QUEUE_URL = aws_sqs_queue.dlq[each.key].url
+    DEAD_LETTER_QUEUE_URL = module.queue[each.key].dlq_url
   })
   policy_statements = merge(each.value.policy_statements, {
     ConsumeSubscriberQueue = {
-      actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
-      resources = [aws_sqs_queue.this[each.key].arn]
+      actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
+      resources = [module.queue[each.key].queue_arn]
     }
     ParkRejectedEvents = {
       actions   = ["sqs:SendMessage"]
-      resources = [aws_sqs_queue.dlq[each.key].arn]
+      resources = [module.queue[each.key].dlq_arn]
     }
     UseTopicKeyThroughSqs = {
       actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
@@ -286,7 +227,7 @@ module "consumer" {
 resource "aws_lambda_event_source_mapping" "this" {
   for_each = var.subscribers
 
-  event_source_arn                   = aws_sqs_queue.this[each.key].arn
+  event_source_arn                   = module.queue[each.key].queue_arn
   function_name                      = module.consumer[each.key].function_arn
   batch_size                         = each.value.batch_size
   maximum_batching_window_in_seconds = each.value.maximum_batching_window_in_seconds
@@ -295,23 +236,4 @@ resource "aws_lambda_event_source_mapping" "this" {
   scaling_config {
     maximum_concurrency = each.value.maximum_concurrency
   }
-}
-
-resource "aws_cloudwatch_metric_alarm" "dlq_depth" {
-  for_each = var.subscribers
-
-  alarm_name          = "${aws_sqs_queue.dlq[each.key].name}-not-empty"
-  alarm_description   = "Messages are waiting in ${aws_sqs_queue.dlq[each.key].name} (poison with failureReason, exhausted retries or undeliverable SNS messages): inspect, fix, then redrive."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = aws_sqs_queue.dlq[each.key].name }
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = var.alarm_actions
-  ok_actions          = var.alarm_actions
-  tags                = var.tags
 }

@@ -17,16 +17,17 @@ output "subscribers" {
   description = "Per subscriber key: its queue, DLQ, subscription, consumer function and role."
   value = {
     for k in keys(var.subscribers) : k => {
-      queue_url        = aws_sqs_queue.this[k].url
-      queue_arn        = aws_sqs_queue.this[k].arn
-      dlq_url          = aws_sqs_queue.dlq[k].url
-      dlq_arn          = aws_sqs_queue.dlq[k].arn
+      queue_url        = module.queue[k].queue_url
+      queue_arn        = module.queue[k].queue_arn
+      dlq_url          = module.queue[k].dlq_url
+      dlq_arn          = module.queue[k].dlq_arn
       subscription_arn = aws_sns_topic_subscription.this[k].arn
       function_name    = module.consumer[k].function_name
       function_arn     = module.consumer[k].function_arn
       role_arn         = module.consumer[k].role_arn
       log_group_name   = module.consumer[k].log_group_name
-      dlq_alarm_name   = aws_cloudwatch_metric_alarm.dlq_depth[k].alarm_name
+      dlq_alarm_name   = module.queue[k].alarm_names[0]
+      alarm_names      = module.queue[k].alarm_names
     }
   }
 }

@@ -51,7 +51,7 @@ locals {
   failed_template   = "{\"message\":\"the request could not be queued, retry later\",\"requestId\":\"$context.requestId\"}"
   invalid_template  = "{\"message\":\"$context.error.validationErrorString\",\"requestId\":\"$context.requestId\"}"
 
-  queue_uri = "arn:${local.partition}:apigateway:${local.region}:sqs:path/${local.account_id}/${aws_sqs_queue.this.name}"
+  queue_uri = "arn:${local.partition}:apigateway:${local.region}:sqs:path/${local.account_id}/${module.queue.queue_name}"
   read_uri  = var.read_route == null ? null : "arn:${local.partition}:apigateway:${local.region}:dynamodb:action/${var.read_route.action}"
 
   authorization    = var.access_control == "iam" ? "AWS_IAM" : "NONE"
@@ -410,7 +410,7 @@ data "aws_iam_policy_document" "integration" {
   statement {
     sid       = "SendToQueue"
     actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.this.arn]
+    resources = [module.queue.queue_arn]
   }
 
   dynamic "statement" {

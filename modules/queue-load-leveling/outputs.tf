@@ -60,32 +60,32 @@ output "usage_plan_id" {
 
 output "queue_url" {
   description = "URL of the queue the API writes to."
-  value       = aws_sqs_queue.this.url
+  value       = module.queue.queue_url
 }
 
 output "queue_arn" {
   description = "ARN of the queue the API writes to."
-  value       = aws_sqs_queue.this.arn
+  value       = module.queue.queue_arn
 }
 
 output "queue_name" {
   description = "Name of the queue the API writes to."
-  value       = aws_sqs_queue.this.name
+  value       = module.queue.queue_name
 }
 
 output "dlq_url" {
   description = "URL of the dead-letter queue (give it to the consumer to park malformed messages)."
-  value       = aws_sqs_queue.dlq.url
+  value       = module.queue.dlq_url
 }
 
 output "dlq_arn" {
   description = "ARN of the dead-letter queue."
-  value       = aws_sqs_queue.dlq.arn
+  value       = module.queue.dlq_arn
 }
 
 output "event_source_mapping_uuid" {
   description = "UUID of the event source mapping."
-  value       = aws_lambda_event_source_mapping.this.uuid
+  value       = module.queue.event_source_mapping_uuid
 }
 
 output "integration_role_arn" {
@@ -105,5 +105,5 @@ output "access_log_group_name" {
 
 output "alarm_names" {
   description = "The DLQ-depth and oldest-message-age alarms."
-  value       = [aws_cloudwatch_metric_alarm.dlq_depth.alarm_name, aws_cloudwatch_metric_alarm.oldest_message_age.alarm_name]
+  value       = module.queue.alarm_names
 }

@@ -1,28 +1,11 @@
 mock_provider "aws" {
   # Mocked values are known at plan time: every run is a plan (no apply, no teardown), and an
-  # assertion on a computed value that is not mocked below fails as unknown, never passes.
+  # assertion on a computed value that is not mocked fails as unknown, never passes.
   override_during = plan
+  source          = "../../tests/mocks"
 
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "111111111111" }
-  }
-  mock_data "aws_region" {
-    defaults = { name = "eu-west-1" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  mock_data "aws_iam_policy_document" {
-    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
-  }
-  mock_resource "aws_kms_key" {
-    defaults = { arn = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000000" }
-  }
   mock_resource "aws_s3_bucket" {
     defaults = { arn = "arn:aws:s3:::switchyard-tfstate-111111111111-eu-west-1", id = "switchyard-tfstate-111111111111-eu-west-1" }
-  }
-  mock_resource "aws_iam_openid_connect_provider" {
-    defaults = { arn = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" }
   }
   mock_resource "aws_iam_policy" {
     defaults = { arn = "arn:aws:iam::111111111111:policy/switchyard-boundary" }

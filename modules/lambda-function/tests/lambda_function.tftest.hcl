@@ -1,11 +1,9 @@
 mock_provider "aws" {
   # Mocked values are known at plan time: every run is a plan (no apply, no teardown), and an
-  # assertion on a computed value that is not mocked below fails as unknown, never passes.
+  # assertion on a computed value that is not mocked fails as unknown, never passes.
   override_during = plan
+  source          = "../../tests/mocks"
 
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::111111111111:role/swy-test-fn-role" }
   }

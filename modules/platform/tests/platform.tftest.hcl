@@ -1,52 +1,28 @@
 mock_provider "aws" {
   # Mocked values are known at plan time: every run is a plan (no apply, no teardown), and an
-  # assertion on a computed value that is not mocked below fails as unknown, never passes.
+  # assertion on a computed value that is not mocked fails as unknown, never passes.
   override_during = plan
+  source          = "../../tests/mocks"
+}
 
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "111111111111" }
+# The audit queue and its DLQ get distinct values, so the wiring below can fail.
+override_resource {
+  target          = module.audit_queue.aws_sqs_queue.this
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:eu-west-1:111111111111:swy-test-audit"
+    id  = "https://sqs.eu-west-1.amazonaws.com/111111111111/swy-test-audit"
+    url = "https://sqs.eu-west-1.amazonaws.com/111111111111/swy-test-audit"
   }
-  mock_data "aws_region" {
-    defaults = { name = "eu-west-1" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  mock_data "aws_iam_policy_document" {
-    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
-  }
-  mock_resource "aws_kms_key" {
-    defaults = { arn = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000000" }
-  }
-  mock_resource "aws_iam_role" {
-    defaults = { arn = "arn:aws:iam::111111111111:role/mock" }
-  }
-  mock_resource "aws_sqs_queue" {
-    defaults = { arn = "arn:aws:sqs:eu-west-1:111111111111:mock", url = "https://sqs.eu-west-1.amazonaws.com/111111111111/mock" }
-  }
-  mock_resource "aws_lambda_function" {
-    defaults = { arn = "arn:aws:lambda:eu-west-1:111111111111:function:mock" }
-  }
-  mock_resource "aws_lambda_layer_version" {
-    defaults = { arn = "arn:aws:lambda:eu-west-1:111111111111:layer:mock:1" }
-  }
-  mock_resource "aws_dynamodb_table" {
-    defaults = { arn = "arn:aws:dynamodb:eu-west-1:111111111111:table/mock" }
-  }
-  mock_resource "aws_sns_topic" {
-    defaults = { arn = "arn:aws:sns:eu-west-1:111111111111:mock" }
-  }
-  mock_resource "aws_cloudwatch_log_group" {
-    defaults = { arn = "arn:aws:logs:eu-west-1:111111111111:log-group:mock" }
-  }
-  mock_resource "aws_api_gateway_api_key" {
-    defaults = { id = "key123" }
-  }
-  mock_resource "aws_api_gateway_usage_plan" {
-    defaults = { id = "plan123" }
-  }
-  mock_resource "aws_api_gateway_rest_api" {
-    defaults = { id = "abc123", root_resource_id = "root00", execution_arn = "arn:aws:execute-api:eu-west-1:111111111111:abc123" }
+}
+
+override_resource {
+  target          = module.audit_queue.aws_sqs_queue.dlq
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:eu-west-1:111111111111:swy-test-audit-dlq"
+    id  = "https://sqs.eu-west-1.amazonaws.com/111111111111/swy-test-audit-dlq"
+    url = "https://sqs.eu-west-1.amazonaws.com/111111111111/swy-test-audit-dlq"
   }
 }
 
@@ -64,16 +40,12 @@ run "secure_defaults" {
     error_message = "The platform CMK must rotate."
   }
   assert {
-    condition     = aws_sqs_queue.audit.sqs_managed_sse_enabled && aws_sqs_queue.audit_dlq.sqs_managed_sse_enabled
-    error_message = "Every queue is encrypted."
+    condition     = output.audit.queue_arn == "arn:aws:sqs:eu-west-1:111111111111:swy-test-audit" && output.audit.dlq_url == "https://sqs.eu-west-1.amazonaws.com/111111111111/swy-test-audit-dlq"
+    error_message = "The audit queue and DLQ come from ../sqs-queue (tested there: SSE, redrive, TLS-only policy, mapping, alarms)."
   }
   assert {
-    condition     = jsondecode(aws_sqs_queue.audit.redrive_policy).maxReceiveCount == 5 && jsondecode(aws_sqs_queue.audit.redrive_policy).deadLetterTargetArn == aws_sqs_queue.audit_dlq.arn
-    error_message = "The audit queue redrives to its DLQ after 5 receives."
-  }
-  assert {
-    condition     = aws_sqs_queue.audit.visibility_timeout_seconds >= 6 * 30
-    error_message = "Visibility timeout must be at least 6x the function timeout."
+    condition     = module.audit_function.function_name == "swy-test-audit"
+    error_message = "The audit consumer is named <prefix>-audit."
   }
   assert {
     condition     = aws_dynamodb_table.audit_log.point_in_time_recovery[0].enabled && aws_dynamodb_table.audit_log.deletion_protection_enabled
@@ -82,14 +54,6 @@ run "secure_defaults" {
   assert {
     condition     = aws_dynamodb_table.audit_log.server_side_encryption[0].enabled && aws_dynamodb_table.audit_log.server_side_encryption[0].kms_key_arn == aws_kms_key.platform.arn
     error_message = "The audit log is encrypted with the platform CMK."
-  }
-  assert {
-    condition     = aws_lambda_event_source_mapping.audit.function_response_types == toset(["ReportBatchItemFailures"]) && aws_lambda_event_source_mapping.audit.scaling_config[0].maximum_concurrency == 2
-    error_message = "The mapping reports partial batch failures and bounds concurrency."
-  }
-  assert {
-    condition     = alltrue([for s in data.aws_iam_policy_document.audit_queue_tls_only["audit"].statement : s.effect == "Deny" && one(s.condition).variable == "aws:SecureTransport" && one(s.condition).test == "Bool" && contains(one(s.condition).values, "false")])
-    error_message = "Queue policies deny non-TLS access."
   }
 }
 

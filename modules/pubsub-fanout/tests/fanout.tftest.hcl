@@ -1,38 +1,93 @@
 mock_provider "aws" {
   # Mocked values are known at plan time: every run is a plan (no apply, no teardown), and an
-  # assertion on a computed value that is not mocked below fails as unknown, never passes.
+  # assertion on a computed value that is not mocked fails as unknown, never passes.
   override_during = plan
+  source          = "../../tests/mocks"
 
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "111111111111" }
-  }
-  mock_data "aws_region" {
-    defaults = { name = "eu-west-1" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  mock_data "aws_iam_policy_document" {
-    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
-  }
-  mock_resource "aws_kms_key" {
-    defaults = { arn = "arn:aws:kms:eu-west-1:111111111111:key/11111111-1111-1111-1111-111111111111" }
-  }
   mock_resource "aws_sns_topic" {
     defaults = { arn = "arn:aws:sns:eu-west-1:111111111111:swy-test-registration" }
   }
-  mock_resource "aws_iam_role" {
-    defaults = { arn = "arn:aws:iam::111111111111:role/mock" }
+}
+
+# Every subscriber's queue, DLQ and function gets its own ARN, so "redrives to its own DLQ",
+# "delivers to its own queue" and "feeds its own function" compare distinct values.
+
+override_resource {
+  target          = module.queue["mailing"].aws_sqs_queue.this
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:eu-west-1:111111111111:swy-test-registration-mailing"
+    id  = "https://sqs.eu-west-1.amazonaws.com/111111111111/swy-test-registration-mailing"
+    url = "https://sqs.eu-west-1.amazonaws.com/111111111111/swy-test-registration-mailing"
   }
-  mock_resource "aws_sqs_queue" {
-    defaults = { arn = "arn:aws:sqs:eu-west-1:111111111111:mock", url = "https://sqs.eu-west-1.amazonaws.com/111111111111/mock" }
+}
+
+override_resource {
+  target          = module.queue["mailing"].aws_sqs_queue.dlq
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:eu-west-1:111111111111:swy-test-registration-mailing-dlq"
+    id  = "https://sqs.eu-west-1.amazonaws.com/111111111111/swy-test-registration-mailing-dlq"
+    url = "https://sqs.eu-west-1.amazonaws.com/111111111111/swy-test-registration-mailing-dlq"
   }
-  mock_resource "aws_lambda_function" {
-    defaults = { arn = "arn:aws:lambda:eu-west-1:111111111111:function:mock" }
+}
+
+override_resource {
+  target          = module.consumer["mailing"].aws_lambda_function.this
+  override_during = plan
+  values          = { arn = "arn:aws:lambda:eu-west-1:111111111111:function:swy-test-registration-mailing" }
+}
+
+override_resource {
+  target          = module.queue["sales-lead"].aws_sqs_queue.this
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:eu-west-1:111111111111:swy-test-registration-sales-lead"
+    id  = "https://sqs.eu-west-1.amazonaws.com/111111111111/swy-test-registration-sales-lead"
+    url = "https://sqs.eu-west-1.amazonaws.com/111111111111/swy-test-registration-sales-lead"
   }
-  mock_resource "aws_cloudwatch_log_group" {
-    defaults = { arn = "arn:aws:logs:eu-west-1:111111111111:log-group:mock" }
+}
+
+override_resource {
+  target          = module.queue["sales-lead"].aws_sqs_queue.dlq
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:eu-west-1:111111111111:swy-test-registration-sales-lead-dlq"
+    id  = "https://sqs.eu-west-1.amazonaws.com/111111111111/swy-test-registration-sales-lead-dlq"
+    url = "https://sqs.eu-west-1.amazonaws.com/111111111111/swy-test-registration-sales-lead-dlq"
   }
+}
+
+override_resource {
+  target          = module.consumer["sales-lead"].aws_lambda_function.this
+  override_during = plan
+  values          = { arn = "arn:aws:lambda:eu-west-1:111111111111:function:swy-test-registration-sales-lead" }
+}
+
+override_resource {
+  target          = module.queue["by-body"].aws_sqs_queue.this
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:eu-west-1:111111111111:swy-test-registration-by-body"
+    id  = "https://sqs.eu-west-1.amazonaws.com/111111111111/swy-test-registration-by-body"
+    url = "https://sqs.eu-west-1.amazonaws.com/111111111111/swy-test-registration-by-body"
+  }
+}
+
+override_resource {
+  target          = module.queue["by-body"].aws_sqs_queue.dlq
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:eu-west-1:111111111111:swy-test-registration-by-body-dlq"
+    id  = "https://sqs.eu-west-1.amazonaws.com/111111111111/swy-test-registration-by-body-dlq"
+    url = "https://sqs.eu-west-1.amazonaws.com/111111111111/swy-test-registration-by-body-dlq"
+  }
+}
+
+override_resource {
+  target          = module.consumer["by-body"].aws_lambda_function.this
+  override_during = plan
+  values          = { arn = "arn:aws:lambda:eu-west-1:111111111111:function:swy-test-registration-by-body" }
 }
 
 variables {
@@ -71,10 +126,6 @@ run "encrypted_with_its_own_rotating_cmk" {
     error_message = "The topic is encrypted with the module's CMK."
   }
   assert {
-    condition     = alltrue([for q in concat(values(aws_sqs_queue.this), values(aws_sqs_queue.dlq)) : q.kms_master_key_id == aws_kms_key.this.arn && !q.sqs_managed_sse_enabled])
-    error_message = "Every subscriber queue and DLQ is encrypted with the CMK (SNS cannot deliver to alias/aws/sqs)."
-  }
-  assert {
     condition     = alltrue([for s in data.aws_iam_policy_document.key.statement : !contains(s.actions, "kms:*")])
     error_message = "Nobody, not even the account root, gets kms:* on the topic key."
   }
@@ -103,46 +154,22 @@ run "encrypted_with_its_own_rotating_cmk" {
 run "one_dlq_per_subscriber_for_redrive_and_subscription_failures" {
   command = plan
 
+  # The queues' own redrive, encryption, TLS-only policy and alarms are ../sqs-queue's (tested there).
   assert {
-    condition     = alltrue([for k, q in aws_sqs_queue.this : jsondecode(q.redrive_policy).deadLetterTargetArn == aws_sqs_queue.dlq[k].arn && jsondecode(q.redrive_policy).maxReceiveCount == 5])
-    error_message = "Each subscriber queue redrives to its own DLQ after max_receive_count."
-  }
-  assert {
-    condition     = alltrue([for k, s in aws_sns_topic_subscription.this : jsondecode(s.redrive_policy).deadLetterTargetArn == aws_sqs_queue.dlq[k].arn])
+    condition     = alltrue([for k, s in aws_sns_topic_subscription.this : jsondecode(s.redrive_policy).deadLetterTargetArn == "arn:aws:sqs:eu-west-1:111111111111:swy-test-registration-${k}-dlq"])
     error_message = "SNS delivery failures of each subscription go to that subscriber's DLQ."
   }
   assert {
-    condition     = aws_sqs_queue.dlq["sales-lead"].name == "swy-test-registration-sales-lead-dlq" && aws_sqs_queue.dlq["sales-lead"].message_retention_seconds == 1209600
-    error_message = "DLQs are named <name>-<key>-dlq and keep messages 14 days."
+    condition     = alltrue([for k, o in output.subscribers : o.dlq_url == "https://sqs.eu-west-1.amazonaws.com/111111111111/swy-test-registration-${k}-dlq" && o.queue_arn == "arn:aws:sqs:eu-west-1:111111111111:swy-test-registration-${k}"])
+    error_message = "Each subscriber reports its own queue and DLQ."
   }
   assert {
-    condition     = alltrue([for k in keys(var.subscribers) : aws_cloudwatch_metric_alarm.dlq_depth[k].dimensions.QueueName == aws_sqs_queue.dlq[k].name && aws_cloudwatch_metric_alarm.dlq_depth[k].threshold == 0])
-    error_message = "Every DLQ has a depth alarm."
+    condition     = alltrue([for k, o in output.subscribers : o.alarm_names == ["swy-test-registration-${k}-dlq-not-empty", "swy-test-registration-${k}-falling-behind"]])
+    error_message = "Every subscriber queue has DLQ-depth and oldest-message-age alarms."
   }
   assert {
-    condition     = aws_sqs_queue.this["sales-lead"].visibility_timeout_seconds == 60 && aws_sqs_queue.this["mailing"].visibility_timeout_seconds == 180
-    error_message = "Visibility timeout is 6x the consumer's timeout."
-  }
-  assert {
-    condition     = alltrue([for m in aws_lambda_event_source_mapping.this : m.function_response_types == toset(["ReportBatchItemFailures"]) && m.scaling_config[0].maximum_concurrency == 2])
+    condition     = alltrue([for k, m in aws_lambda_event_source_mapping.this : m.function_response_types == toset(["ReportBatchItemFailures"]) && m.scaling_config[0].maximum_concurrency == 2])
     error_message = "Every mapping reports partial batch failures and bounds concurrency."
-  }
-}
-
-run "queue_policies_admit_only_this_topic_over_tls" {
-  command = plan
-
-  assert {
-    condition     = length(data.aws_iam_policy_document.queue) == 6
-    error_message = "Every queue and DLQ has a policy."
-  }
-  assert {
-    condition = alltrue([for d in data.aws_iam_policy_document.queue : alltrue([
-      for s in d.statement : s.sid == "DenyInsecureTransport"
-      ? (s.effect == "Deny" && one(s.condition).variable == "aws:SecureTransport" && contains(one(s.condition).values, "false"))
-      : (s.actions == toset(["sqs:SendMessage"]) && one(s.principals).identifiers == toset(["sns.amazonaws.com"]) && one(s.condition).test == "ArnEquals" && one(s.condition).variable == "aws:SourceArn" && one(s.condition).values == tolist([aws_sns_topic.this.arn]))
-    ])])
-    error_message = "Queue policies deny non-TLS access and allow sqs:SendMessage only from this topic."
   }
 }
 
@@ -166,7 +193,7 @@ run "filter_policy_wiring" {
     error_message = "A subscriber without a filter receives everything (no scope set)."
   }
   assert {
-    condition     = aws_sns_topic_subscription.this["sales-lead"].endpoint == aws_sqs_queue.this["sales-lead"].arn
+    condition     = alltrue([for k, s in aws_sns_topic_subscription.this : s.endpoint == "arn:aws:sqs:eu-west-1:111111111111:swy-test-registration-${k}"])
     error_message = "Each subscription delivers to its own queue."
   }
 }
@@ -179,7 +206,7 @@ run "consumer_functions_get_least_privilege" {
     error_message = "Consumers are named <name>-<key>."
   }
   assert {
-    condition     = length(aws_lambda_event_source_mapping.this) == 3 && aws_lambda_event_source_mapping.this["mailing"].event_source_arn == aws_sqs_queue.this["mailing"].arn
+    condition     = length(aws_lambda_event_source_mapping.this) == 3 && alltrue([for k, m in aws_lambda_event_source_mapping.this : m.event_source_arn == "arn:aws:sqs:eu-west-1:111111111111:swy-test-registration-${k}" && m.function_name == "arn:aws:lambda:eu-west-1:111111111111:function:swy-test-registration-${k}"])
     error_message = "Each subscriber's queue feeds its own function."
   }
 }

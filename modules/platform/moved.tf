@@ -1,0 +1,134 @@
+# Resources deployed before the queues moved into ../sqs-queue keep their identity: these
+# blocks make Terraform move them in state instead of destroying and recreating them
+# (python -m tools.moved_proof shows the plan from main's sandbox: nothing destroyed).
+# modules/queue-load-leveling moves its own; pubsub-fanout's are keyed by subscriber, so
+# they are written here, where the keys are known.
+moved {
+  from = aws_sqs_queue.audit
+  to   = module.audit_queue.aws_sqs_queue.this
+}
+
+moved {
+  from = aws_sqs_queue.audit_dlq
+  to   = module.audit_queue.aws_sqs_queue.dlq
+}
+
+moved {
+  from = aws_sqs_queue_policy.audit
+  to   = module.audit_queue.aws_sqs_queue_policy.this
+}
+
+moved {
+  from = aws_sqs_queue_policy.audit_dlq
+  to   = module.audit_queue.aws_sqs_queue_policy.dlq
+}
+
+moved {
+  from = aws_lambda_event_source_mapping.audit
+  to   = module.audit_queue.aws_lambda_event_source_mapping.this[0]
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.audit_dlq_depth
+  to   = module.audit_queue.aws_cloudwatch_metric_alarm.dlq_depth
+}
+
+moved {
+  from = module.registration.aws_sqs_queue.this["analytics"]
+  to   = module.registration.module.queue["analytics"].aws_sqs_queue.this
+}
+
+moved {
+  from = module.registration.aws_sqs_queue.dlq["analytics"]
+  to   = module.registration.module.queue["analytics"].aws_sqs_queue.dlq
+}
+
+moved {
+  from = module.registration.aws_sqs_queue_policy.this["analytics"]
+  to   = module.registration.module.queue["analytics"].aws_sqs_queue_policy.this
+}
+
+moved {
+  from = module.registration.aws_sqs_queue_policy.dlq["analytics"]
+  to   = module.registration.module.queue["analytics"].aws_sqs_queue_policy.dlq
+}
+
+moved {
+  from = module.registration.aws_cloudwatch_metric_alarm.dlq_depth["analytics"]
+  to   = module.registration.module.queue["analytics"].aws_cloudwatch_metric_alarm.dlq_depth
+}
+
+moved {
+  from = module.registration.aws_sqs_queue.this["mailing"]
+  to   = module.registration.module.queue["mailing"].aws_sqs_queue.this
+}
+
+moved {
+  from = module.registration.aws_sqs_queue.dlq["mailing"]
+  to   = module.registration.module.queue["mailing"].aws_sqs_queue.dlq
+}
+
+moved {
+  from = module.registration.aws_sqs_queue_policy.this["mailing"]
+  to   = module.registration.module.queue["mailing"].aws_sqs_queue_policy.this
+}
+
+moved {
+  from = module.registration.aws_sqs_queue_policy.dlq["mailing"]
+  to   = module.registration.module.queue["mailing"].aws_sqs_queue_policy.dlq
+}
+
+moved {
+  from = module.registration.aws_cloudwatch_metric_alarm.dlq_depth["mailing"]
+  to   = module.registration.module.queue["mailing"].aws_cloudwatch_metric_alarm.dlq_depth
+}
+
+moved {
+  from = module.registration.aws_sqs_queue.this["onboarding"]
+  to   = module.registration.module.queue["onboarding"].aws_sqs_queue.this
+}
+
+moved {
+  from = module.registration.aws_sqs_queue.dlq["onboarding"]
+  to   = module.registration.module.queue["onboarding"].aws_sqs_queue.dlq
+}
+
+moved {
+  from = module.registration.aws_sqs_queue_policy.this["onboarding"]
+  to   = module.registration.module.queue["onboarding"].aws_sqs_queue_policy.this
+}
+
+moved {
+  from = module.registration.aws_sqs_queue_policy.dlq["onboarding"]
+  to   = module.registration.module.queue["onboarding"].aws_sqs_queue_policy.dlq
+}
+
+moved {
+  from = module.registration.aws_cloudwatch_metric_alarm.dlq_depth["onboarding"]
+  to   = module.registration.module.queue["onboarding"].aws_cloudwatch_metric_alarm.dlq_depth
+}
+
+moved {
+  from = module.registration.aws_sqs_queue.this["sales-lead"]
+  to   = module.registration.module.queue["sales-lead"].aws_sqs_queue.this
+}
+
+moved {
+  from = module.registration.aws_sqs_queue.dlq["sales-lead"]
+  to   = module.registration.module.queue["sales-lead"].aws_sqs_queue.dlq
+}
+
+moved {
+  from = module.registration.aws_sqs_queue_policy.this["sales-lead"]
+  to   = module.registration.module.queue["sales-lead"].aws_sqs_queue_policy.this
+}
+
+moved {
+  from = module.registration.aws_sqs_queue_policy.dlq["sales-lead"]
+  to   = module.registration.module.queue["sales-lead"].aws_sqs_queue_policy.dlq
+}
+
+moved {
+  from = module.registration.aws_cloudwatch_metric_alarm.dlq_depth["sales-lead"]
+  to   = module.registration.module.queue["sales-lead"].aws_cloudwatch_metric_alarm.dlq_depth
+}

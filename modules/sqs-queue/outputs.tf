@@ -1,0 +1,54 @@
+output "queue_arn" {
+  description = "ARN of the queue."
+  value       = aws_sqs_queue.this.arn
+}
+
+output "queue_url" {
+  description = "URL of the queue (what senders pass as QueueUrl)."
+  value       = aws_sqs_queue.this.url
+}
+
+output "queue_name" {
+  description = "Name of the queue (with .fifo for FIFO queues)."
+  value       = aws_sqs_queue.this.name
+}
+
+output "dlq_arn" {
+  description = "ARN of the dead-letter queue."
+  value       = aws_sqs_queue.dlq.arn
+}
+
+output "dlq_url" {
+  description = "URL of the dead-letter queue (consumers park poison here; operators redrive from here)."
+  value       = aws_sqs_queue.dlq.url
+}
+
+output "dlq_name" {
+  description = "Name of the dead-letter queue."
+  value       = aws_sqs_queue.dlq.name
+}
+
+output "event_source_mapping_uuid" {
+  description = "UUID of the event source mapping; null without a consumer."
+  value       = try(aws_lambda_event_source_mapping.this[0].uuid, null)
+}
+
+output "event_source_mapping_arn" {
+  description = "ARN of the event source mapping; null without a consumer."
+  value       = try(aws_lambda_event_source_mapping.this[0].arn, null)
+}
+
+output "consumer_policy_name" {
+  description = "Name of the inline policy granted to the consumer's role; null without a consumer."
+  value       = try(aws_iam_role_policy.consumer[0].name, null)
+}
+
+output "alarm_names" {
+  description = "Names of every alarm of this queue: DLQ depth, oldest message age, and with a consumer its Errors and Throttles."
+  value       = concat([aws_cloudwatch_metric_alarm.dlq_depth.alarm_name, aws_cloudwatch_metric_alarm.oldest_message_age.alarm_name], [for k in sort(keys(aws_cloudwatch_metric_alarm.consumer)) : aws_cloudwatch_metric_alarm.consumer[k].alarm_name])
+}
+
+output "alarm_arns" {
+  description = "ARNs of every alarm of this queue, in the order of alarm_names."
+  value       = concat([aws_cloudwatch_metric_alarm.dlq_depth.arn, aws_cloudwatch_metric_alarm.oldest_message_age.arn], [for k in sort(keys(aws_cloudwatch_metric_alarm.consumer)) : aws_cloudwatch_metric_alarm.consumer[k].arn])
+}
