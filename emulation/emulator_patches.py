@@ -8,6 +8,7 @@ to the in-process moto used by unit tests. All are candidates for upstream pull 
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 
@@ -246,10 +247,63 @@ def serialized_writes() -> None:
             setattr(backend, name, serialized)
 
 
+TTL_SWEEP_PATH = "/moto-api/switchyard/ttl-sweep"
+TTL_IDENTITY = {"Type": "Service", "PrincipalId": "dynamodb.amazonaws.com"}
+_FIVE_YEARS_S = 5 * 365 * 86400
+
+
+def expire_ttl_items() -> int:
+    """Delete every item whose TTL has passed (on the simulated clock), as DynamoDB's TTL does.
+
+    Of tables with TTL enabled, an item expires when its TTL attribute is a Number of epoch
+    seconds before now and not more than five years before (DynamoDB ignores those, and any
+    other type). The delete writes the REMOVE stream record DynamoDB writes for TTL deletes:
+    with `userIdentity` {Type: Service, PrincipalId: dynamodb.amazonaws.com}. Returns how many.
+    """
+    import time
+
+    from moto.dynamodb.models import dynamodb_backends
+
+    now = time.time() + _clock_offset
+    expired = 0
+    for account in list(dynamodb_backends.values()):
+        for backend in list(account.values()):
+            for table in list(backend.tables.values()):
+                if table.ttl.get("TimeToLiveStatus") != "ENABLED":
+                    continue
+                attribute = table.ttl["AttributeName"]
+                for item in table.all_items():
+                    value = item.attrs.get(attribute)
+                    if value is None or value.type != "N" or not now - _FIVE_YEARS_S <= float(value.value) < now:
+                        continue
+                    table.delete_item(item.hash_key, item.range_key)
+                    if table.stream_shard is not None and table.stream_shard.items:
+                        table.stream_shard.items[-1].record["userIdentity"] = dict(TTL_IDENTITY)
+                    expired += 1
+    return expired
+
+
+def ttl_expiry() -> None:
+    """moto 5.2.5 stores TTL settings but never expires items; `POST /moto-api/switchyard/ttl-sweep`
+    runs one sweep of the TTL service now (expire_ttl_items) and answers {"expired": n}."""
+    from moto.moto_api._internal import urls as moto_api_urls
+
+    def ttl_sweep_view(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
+        with _ttl_lock:
+            expired = expire_ttl_items()
+        return 200, {"Content-Type": "application/json"}, json.dumps({"expired": expired})
+
+    moto_api_urls.url_paths["{0}" + TTL_SWEEP_PATH] = ttl_sweep_view
+
+
+_ttl_lock = threading.Lock()
+
+
 def apply_all() -> None:
     compact_sqs_redrive_policy()
     passive_event_source_mappings()
     item_level_transaction_rollback()
     simulated_clock()
     fifo_order_after_visibility_timeout()
+    ttl_expiry()
     serialized_writes()  # last: it wraps what the patches above installed

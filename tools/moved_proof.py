@@ -86,7 +86,7 @@ def summarize(plan: dict[str, object]) -> dict[str, Counter[str]]:
 def plan_head() -> int:
     state = emulator.read_state(STATE_FILE)
     if not emulator.is_healthy(state) or state is None:
-        print("moved_proof: no emulator with a base state; run `python -m tools.moved_proof apply-base`", file=sys.stderr)
+        print("moved_proof: no emulator with a base state; run `apply-base` first", file=sys.stderr)
         return 1
     head = Sandbox(WORKDIR, str(state["url"]), root=SANDBOX_ROOT, data_dir_name="tfdata-head")
     head.init()

@@ -105,3 +105,13 @@ def clock_for(endpoint_url: str) -> SimulatedClock:
         if endpoint_url not in _clocks:
             _clocks[endpoint_url] = SimulatedClock.of_emulator(endpoint_url).follow_in_powertools()
         return _clocks[endpoint_url]
+
+
+def sweep_ttl(endpoint_url: str) -> int:
+    """Run DynamoDB's TTL service once in the emulator (emulator_patches.ttl_expiry): every item
+    whose TTL passed on the simulated clock is deleted with a TTL REMOVE stream record."""
+    request = urllib.request.Request(  # noqa: S310 - the local emulator's http URL
+        endpoint_url.rstrip("/") + emulator_patches.TTL_SWEEP_PATH, data=b"{}", method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        return int(json.loads(response.read())["expired"])

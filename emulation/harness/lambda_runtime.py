@@ -121,38 +121,46 @@ class _ProcessState:
         self.environ: dict[str, str] | None = None
         self.users = 0
         self.local = threading.local()
-        self._installed = False
+        self._saved_environ: dict[str, str] = {}
+        self._saved_stdout: Any = None
+        self._patched_boto3 = False
 
-    def install(self) -> None:
-        if self._installed:
+    def _patch_boto3(self) -> None:
+        """Once: boto3.client()/resource() in a function's thread use its environment's session."""
+        if self._patched_boto3:
             return
-        self._installed = True
-        original_stdout, original_session = sys.stdout, boto3._get_default_session
+        self._patched_boto3 = True
+        original, local = boto3._get_default_session, self.local
+
+        def _get_default_session() -> boto3.Session:
+            holder = getattr(local, "environment", None)
+            return holder.default_session() if holder is not None else original()
+
+        boto3._get_default_session = _get_default_session
+
+    def _stdout_proxy(self, fallback: Any) -> io.TextIOBase:
         local = self.local
 
         class _Stdout(io.TextIOBase):
             def write(self, text: str) -> int:
-                return int((getattr(local, "stdout", None) or original_stdout).write(text))
+                return int((getattr(local, "stdout", None) or fallback).write(text))
 
             def flush(self) -> None:
-                (getattr(local, "stdout", None) or original_stdout).flush()
+                (getattr(local, "stdout", None) or fallback).flush()
 
-        def _get_default_session() -> boto3.Session:
-            holder = getattr(local, "environment", None)
-            return holder.default_session() if holder is not None else original_session()
-
-        sys.stdout = _Stdout()
-        boto3._get_default_session = _get_default_session
+        return _Stdout()
 
     @contextlib.contextmanager
     def entered(self, environment: ExecutionEnvironment) -> Iterator[None]:
-        self.install()
         with self.changed:
+            self._patch_boto3()
             while self.environ is not None and self.environ is not environment.environ:
                 self.changed.wait()
-            if self.environ is None:
-                self.environ, self._saved = environment.environ, dict(os.environ)
+            if self.environ is None:  # the first environment in: patch, the last one out restores
+                self.environ, self._saved_environ = environment.environ, dict(os.environ)
                 os.environ.update(environment.environ)
+                self._saved_stdout = sys.stdout
+                sys.stdout = self._stdout_proxy(self._saved_stdout)
             self.users += 1
         outer = (getattr(self.local, "stdout", None), getattr(self.local, "environment", None))
         self.local.stdout, self.local.environment = environment.logs, environment
@@ -164,7 +172,8 @@ class _ProcessState:
                 self.users -= 1
                 if self.users == 0:
                     os.environ.clear()
-                    os.environ.update(self._saved)
+                    os.environ.update(self._saved_environ)
+                    sys.stdout = self._saved_stdout
                     self.environ = None
                     self.changed.notify_all()
 

@@ -82,3 +82,25 @@ def test_audit_handler_parks_foreign_messages_from_a_real_sqs_event(
     )["Messages"]
     assert len(parked) == len(event["Records"])
     assert all(m["MessageAttributes"]["failureReason"]["StringValue"] for m in parked)
+
+
+def test_the_stream_variant_takes_a_real_ttl_remove_and_a_fifo_batch(aws_credentials: None) -> None:
+    from switchyard import runtime
+
+    seen: list[str] = []
+    stream = runtime.Consumer(
+        runtime.DYNAMODB_STREAM,
+        decode=lambda record: (record.user_identity["principalId"], record.dynamodb.old_image["expires_at"]),
+        effect=runtime.one_by_one(lambda item: seen.append(f"{item[0]}:{item[1]}") or "EventsApplied"),
+    )
+    context = FakeLambdaContext("ttl", f"arn:aws:lambda:{REGION}:123456789012:function:ttl", 256)
+    assert stream.lambda_handler(fixture("dynamodb-ttl-remove.json"), context) == {"batchItemFailures": []}
+    assert seen == ["dynamodb.amazonaws.com:1428451200"]
+    fifo = runtime.Consumer(
+        runtime.SQS_FIFO,
+        decode=lambda record: record.attributes.message_group_id,
+        effect=runtime.one_by_one(lambda group: seen.append(group) or "EventsApplied"),
+    )
+    event = fixture("sqs-fifo.json")
+    assert fifo.lambda_handler(event, context) == {"batchItemFailures": []}
+    assert seen[1:] == [r["attributes"]["MessageGroupId"] for r in event["Records"]]

@@ -21,23 +21,19 @@ pytestmark = pytest.mark.skipif(not FIXTURES.is_dir(), reason=f"AWS event fixtur
 @pytest.fixture
 def onboarding(mocked_aws: None, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     dynamodb = boto3.client("dynamodb", region_name=REGION)
-    for name, key in (("idempotency", "id"), ("workspaces", "userId")):
-        dynamodb.create_table(
-            TableName=name,
-            BillingMode="PAY_PER_REQUEST",
-            KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}],
-        )
+    dynamodb.create_table(
+        TableName="workspaces",
+        BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": "userId", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "userId", "AttributeType": "S"}],
+    )
     dlq = boto3.client("sqs", region_name=REGION).create_queue(QueueName="onboarding-dlq")["QueueUrl"]
-    monkeypatch.setenv("IDEMPOTENCY_TABLE_NAME", "idempotency")
     monkeypatch.setenv("WORKSPACES_TABLE_NAME", "workspaces")
     monkeypatch.setenv("DEAD_LETTER_QUEUE_URL", dlq)
-    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "onboarding")
     handler = importlib.import_module("registration_onboarding.handler")
-    from switchyard import idempotency
+    from switchyard import runtime
 
-    idempotency.reset()
-    handler.workspaces.cache_clear()
+    runtime.reset()
     return handler, dlq
 
 
@@ -65,3 +61,25 @@ def test_a_notification_envelope_means_raw_delivery_is_off_and_is_parked(onboard
     )["Messages"]
     assert len(parked) == len(event["Records"])
     assert all(m["MessageAttributes"]["failureReason"]["StringValue"].startswith("envelope invalid") for m in parked)
+
+
+@pytest.mark.parametrize("name", ["apigw-rest-proxy-captured-post.json", "apigw-http-v2-get.json"])
+def test_registration_api_answers_real_api_gateway_events(name: str, aws_credentials: None) -> None:
+    """Both payload formats, as API Gateway sends them: the sign-up in a REST POST is accepted,
+    the HTTP API GET is refused with 405; neither is an error."""
+    import json
+
+    handler = importlib.import_module("registration_api.handler")
+    published: list[str] = []
+    event = copy.deepcopy(fixture(name))
+    if event.get("httpMethod") == "POST":
+        event["body"] = json.dumps({"email": "ada@example.com", "displayName": "Ada", "plan": "pro", "source": "web"})
+    original = handler.publisher
+    handler.publisher = lambda: type("Topic", (), {"publish": lambda self, e, a: published.append(e) or "m-1"})()
+    try:
+        answer = handler.lambda_handler(event, CONTEXT)
+    finally:
+        handler.publisher = original
+    expected = 201 if event.get("httpMethod") == "POST" else 405
+    assert answer["statusCode"] == expected, answer
+    assert len(published) == (1 if expected == 201 else 0)

@@ -215,3 +215,44 @@ def test_filter_criteria_pick_the_records_the_function_sees(clock: SimulatedCloc
     filters = {"Filters": [{"Pattern": json.dumps({"eventName": ["REMOVE"]})}]}
     stats = player(function, stream, clock, FilterCriteria=filters).drain()
     assert function.batches == [["a"]] and stats.filtered_out == 2
+
+
+def test_ttl_expiry_writes_the_remove_record_dynamodb_writes_and_the_ttl_filter_matches_it(
+    clock: SimulatedClock,
+) -> None:
+    """DynamoDB Developer Guide, "DynamoDB Streams and Time to Live": items deleted by TTL appear
+    in the stream as REMOVE with userIdentity {type: Service, principalId: dynamodb.amazonaws.com};
+    the filter of DESIGN.md section 2 picks exactly those (FILTERING). A user's delete has no
+    userIdentity and is filtered out; unexpired, non-Number and >5-year-old TTLs stay."""
+    dynamodb, stream = table_with_stream()
+    dynamodb.update_time_to_live(
+        TableName="schedule", TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"}
+    )
+    now = int(clock.time())
+    for item_id, ttl in (
+        ("due", {"N": str(now + 60)}),
+        ("later", {"N": str(now + 3600)}),
+        ("ancient", {"N": str(now - 6 * 365 * 86400)}),
+        ("text", {"S": str(now)}),
+    ):
+        dynamodb.put_item(TableName="schedule", Item={"id": {"S": item_id}, "expires_at": ttl})
+    put(dynamodb, "by-hand")
+    dynamodb.delete_item(TableName="schedule", Key={"id": {"S": "by-hand"}})
+    assert emulator_patches.expire_ttl_items() == 0  # nothing is due yet
+    clock.advance(120)
+
+    assert emulator_patches.expire_ttl_items() == 1
+
+    remaining = {i["id"]["S"] for i in dynamodb.scan(TableName="schedule")["Items"]}
+    assert remaining == {"later", "ancient", "text"}
+    seen: list[dict[str, Any]] = []
+    ttl_filter = {
+        "eventName": ["REMOVE"],
+        "userIdentity": {"type": ["Service"], "principalId": ["dynamodb.amazonaws.com"]},
+    }
+    function = Function(lambda records: seen.extend(records))
+    player(function, stream, clock, FilterCriteria={"Filters": [{"Pattern": json.dumps(ttl_filter)}]}).drain()
+    (record,) = seen
+    assert record["dynamodb"]["Keys"] == {"id": {"S": "due"}}
+    assert record["userIdentity"] == {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
+    assert record["dynamodb"]["OldImage"]["expires_at"] == {"N": str(now + 60)}

@@ -231,3 +231,18 @@ def test_concurrent_conditional_writes_cannot_both_succeed(mocked_aws: None) -> 
     for thread in threads:
         thread.join()
     assert len(wins) == 1
+
+
+def test_the_ttl_sweep_runs_over_http_on_the_server() -> None:
+    from moto.server import ThreadedMotoServer
+
+    from emulation.harness.clock import sweep_ttl
+
+    emulator_patches.ttl_expiry()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        assert sweep_ttl(f"http://{host}:{port}") == 0  # no table with TTL: nothing expired
+    finally:
+        server.stop()

@@ -83,3 +83,35 @@ def test_powertools_idempotency_reads_the_simulated_clock(clock: SimulatedClock)
         seen = import_module(name).dt.datetime.now().timestamp()
         assert abs(seen - (datetime.datetime.now().timestamp() + 3600)) < 5, name
     assert emulator_patches.clock_offset() == clock.offset == 3600
+
+
+def test_concurrent_environments_of_one_function_keep_their_own_logs_and_restore_the_process() -> None:
+    """Lambda gives each concurrent invocation its own environment: here threads share the
+    process, so stdout is routed per thread and os.environ is the function's while any runs."""
+    import os
+    import sys
+    import threading
+    from types import SimpleNamespace
+
+    from emulation.harness.lambda_runtime import _PROCESS, LogSink
+
+    environ = {"SWY_TEST_FUNCTION": "fn"}
+    environments = [SimpleNamespace(environ=environ, logs=LogSink()) for _ in range(3)]
+    stdout_before, both_in = sys.stdout, threading.Barrier(3)
+
+    def run(index: int) -> None:
+        with _PROCESS.entered(environments[index]):  # type: ignore[arg-type]
+            both_in.wait(timeout=10)  # all three inside at once
+            for n in range(50):
+                print(f"env{index} line{n}")  # noqa: T201 - what the function writes
+            assert os.environ["SWY_TEST_FUNCTION"] == "fn"
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    for index, environment in enumerate(environments):
+        assert environment.logs.lines == [f"env{index} line{n}" for n in range(50)]
+    assert sys.stdout is stdout_before and "SWY_TEST_FUNCTION" not in os.environ
