@@ -41,6 +41,8 @@ module "platform" {
   lambda_defaults      = var.lambda_defaults
   reserved_concurrency = var.reserved_concurrency
   audit                = var.audit
+  voting               = var.voting
+  registration         = var.registration
   alarm_actions        = var.alarm_actions
   # PITR and deletion protection stay on (the platform's default; it refuses anything else
   # outside the sandbox).
