@@ -32,7 +32,7 @@ UV_STAMP := $(VENV)/.uv-installed
 LOCK := $(UV) pip compile --quiet --generate-hashes --python-version 3.11.7 --custom-compile-command "make lock" \
         $(if $(UPGRADE),--upgrade)
 
-.PHONY: help setup lock package-lambdas clean sandbox-up sandbox-down sandbox-status fmt lint \
+.PHONY: help setup lock package-lambdas clean sandbox-up sandbox-down sandbox-status fmt lint docs \
         test test-unit test-modules test-e2e checkov demo bench bench-policy
 
 help: ## list the targets
@@ -99,12 +99,17 @@ sandbox-status:
 fmt: $(TF_CLI_CONFIG_FILE) ## rewrite Terraform and Python formatting
 	terraform fmt -recursive modules
 	terraform fmt -recursive environments
+	terraform fmt -recursive tests/environments
 	$(VENV)/bin/ruff format lambdas tools emulation tests bench infra
 	$(VENV)/bin/ruff check --fix lambdas tools emulation tests bench infra
+
+docs: $(SETUP_STAMP) ## regenerate the input/output tables in every modules/*/README.md (tools/tfdocs.py)
+	@$(PY) -m tools.tfdocs
 
 lint: $(SETUP_STAMP) $(TF_CLI_CONFIG_FILE) ## check only: terraform fmt, ruff, mypy
 	terraform fmt -check -recursive modules
 	terraform fmt -check -recursive environments
+	terraform fmt -check -recursive tests/environments
 	$(VENV)/bin/ruff check lambdas tools emulation tests bench infra
 	$(VENV)/bin/mypy $(FUNCTIONS:%=lambdas/%) lambdas/shared/switchyard tools emulation infra
 
@@ -129,7 +134,7 @@ test: policy test-unit test-e2e ## everything CI runs: make policy, unit tests, 
 
 # --- policy gates (tools/policy.py, policies/) ---------------------------------------------
 .PHONY: policy
-policy: $(SETUP_STAMP) $(CHECKOV_STAMP) $(TF_CLI_CONFIG_FILE) package-lambdas ## every static gate, concurrently: fmt, validate, terraform test, checkov (source + sandbox plan), ruff, mypy, skips, workflows
+policy: $(SETUP_STAMP) $(CHECKOV_STAMP) $(TF_CLI_CONFIG_FILE) package-lambdas ## every static gate, concurrently: fmt, validate (roots, examples), README tables, terraform test, checkov (source + sandbox plan), ruff, mypy, skips, workflows
 	@$(PY) -m tools.policy
 
 # --- demo ----------------------------------------------------------------------------------

@@ -4,8 +4,9 @@
     python -m tools.policy --only checkov  # gates whose name contains "checkov"
     python -m tools.policy --list          # gate names
 
-Gates: terraform fmt; terraform validate of every environments/* root and of the synthesized
-infra stacks (`make synth`, when the Makefile has it); terraform test of every module; checkov
+Gates: terraform fmt; terraform validate of every environments/* root, of every module's
+examples/*/ and of the synthesized infra stacks (`make synth`, when the Makefile has it);
+README input/output tables up to date (tools/tfdocs.py); terraform test of every module; checkov
 (built-in + policies/ CKV2_SWY_*) on modules/, on each environment root and on the plan JSON of
 the sandbox (planned against a private emulator); ruff; mypy; checkov skip reasons; workflow
 schema lint; zizmor (GitHub Actions security analysis, offline). Reports:
@@ -40,7 +41,7 @@ VENV_BIN = ROOT / ".venv" / "bin"
 REPORTS = ROOT / "reports" / "policy"
 WORK = ROOT / "build" / "policy"
 CLI_CONFIG = ROOT / ".terraform.d" / "cli.tfrc"
-FMT_DIRS = ("modules", "environments", "tests/policies", "infra")
+FMT_DIRS = ("modules", "environments", "tests/policies", "tests/environments", "infra")
 PYTHON_DIRS = ("lambdas", "tools", "emulation", "tests", "bench", "policies")
 
 
@@ -206,6 +207,35 @@ def infra_stacks(provider: SharedProvider) -> Outcome:
     return Outcome("PASS", f"{len(stacks)} stacks valid: " + ", ".join(s.name for s in stacks))
 
 
+def examples() -> list[Path]:
+    """Every modules/<module>/examples/<scenario>/ that holds Terraform (each a complete root)."""
+    return sorted(p for p in (ROOT / "modules").glob("*/examples/*") if p.is_dir() and any(p.glob("*.tf")))
+
+
+def validate_examples(provider: SharedProvider) -> Outcome:
+    """One root that calls every example as a module, validated once (as the infra stacks are):
+    each example resolves `source = "../../"` from its own folder, so this checks every module
+    call, type and reference of every example. Their provider blocks are validated in place."""
+    found = examples()
+    if not found:
+        return Outcome("FAIL", "no modules/*/examples/*/ with .tf files: each module needs examples/complete")
+    wrapper = WORK / "examples"
+    shutil.rmtree(wrapper, ignore_errors=True)
+    init = provider.init_wrapper(wrapper, found)
+    if init.returncode != 0:
+        return Outcome("FAIL", f"$ terraform init (examples)\n{init.stdout}{init.stderr}")
+    reattach = {"TF_REATTACH_PROVIDERS": provider.start()} if provider.lock else {}
+    outcome = commands(("terraform", f"-chdir={wrapper}", "validate", "-no-color"), env=_env(**reattach))
+    names = ", ".join(str(p.relative_to(ROOT / "modules")) for p in found)
+    if outcome.status != "PASS":
+        return Outcome("FAIL", f"validating {len(found)} examples ({names}):\n{outcome.output}")
+    return Outcome("PASS", f"{len(found)} examples valid: {names}")
+
+
+def readme_tables() -> Outcome:
+    return commands((str(VENV_BIN / "python"), "-m", "tools.tfdocs", "--check"))
+
+
 def module_test(module: Path, provider: SharedProvider) -> Callable[[], Outcome]:
     def gate() -> Outcome:
         env = _env(TF_DATA_DIR=data_dir("test", module), **provider.env_for(module))
@@ -339,6 +369,8 @@ def gates(provider: SharedProvider) -> list[Gate]:
         ),
         Gate("mypy", mypy, weight=10),
         Gate("validate infra stacks", lambda: infra_stacks(provider), weight=5),
+        Gate("validate module examples", lambda: validate_examples(provider), weight=4),
+        Gate("README tables (make docs)", readme_tables, weight=1),
         *validate_gates(roots, provider),
         Gate("ruff", ruff, weight=1),
         Gate("terraform fmt", fmt, weight=1),

@@ -9,3 +9,13 @@ lambda_defaults = {
 audit = {
   maximum_concurrency = 2
 }
+
+# Every other field of voting and registration takes the platform's default
+# (modules/platform/README.md lists them).
+voting = {
+  maximum_concurrency = 5
+}
+
+registration = {
+  maximum_concurrency = 2
+}

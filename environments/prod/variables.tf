@@ -32,16 +32,22 @@ variable "assume_deploy_role" {
 variable "lambda_defaults" {
   description = "Function sizing for this environment (modules/platform lambda_defaults)."
   type = object({
-    architecture       = optional(string, "arm64")
-    memory_size        = optional(number, 256)
-    timeout            = optional(number, 30)
-    log_retention_days = optional(number, 30)
+    architecture       = optional(string)
+    memory_size        = optional(number)
+    timeout            = optional(number)
+    log_retention_days = optional(number)
   })
   default = {}
 }
 
+# Workload sizing. Each object mirrors the modules/platform variable of the same name (its
+# README lists every field and default); a field left out here takes the platform's default,
+# so the defaults live in one place. Unknown keys of the maps keyed by function or consumer
+# fail the platform's validation with the list of valid keys. Object types drop misspelled
+# attribute names without a word (hashicorp/terraform#29204): copy names from the README.
+
 variable "reserved_concurrency" {
-  description = "Reserved concurrency per function short name (modules/platform reserved_concurrency)."
+  description = "Reserved concurrency per function (modules/platform reserved_concurrency): audit, voting, registration_api, registration_analytics, registration_mailing, registration_onboarding, registration_sales_lead."
   type        = map(number)
   default     = {}
 }
@@ -49,9 +55,46 @@ variable "reserved_concurrency" {
 variable "audit" {
   description = "Audit workload sizing (modules/platform audit)."
   type = object({
-    batch_size          = optional(number, 10)
-    maximum_concurrency = optional(number, 2)
-    max_receive_count   = optional(number, 5)
+    batch_size          = optional(number)
+    maximum_concurrency = optional(number)
+    max_receive_count   = optional(number)
+  })
+  default = {}
+}
+
+variable "voting" {
+  description = "Voting workload: API access, throttling and quota, queue and mapping sizing (modules/platform voting)."
+  type = object({
+    access_control                     = optional(string)
+    batch_size                         = optional(number)
+    maximum_batching_window_in_seconds = optional(number)
+    maximum_concurrency                = optional(number)
+    max_receive_count                  = optional(number)
+    message_retention_seconds          = optional(number)
+    oldest_message_age_alarm_seconds   = optional(number)
+    usage_plan_quota                   = optional(number)
+    throttling = optional(object({
+      rate_limit  = optional(number)
+      burst_limit = optional(number)
+    }))
+  })
+  default = {}
+}
+
+variable "registration" {
+  description = "Registration workload: sizing for every consumer, and per consumer (analytics, mailing, onboarding, sales-lead) overrides (modules/platform registration)."
+  type = object({
+    batch_size          = optional(number)
+    maximum_concurrency = optional(number)
+    max_receive_count   = optional(number)
+    consumer_timeout    = optional(number)
+    consumers = optional(map(object({
+      batch_size          = optional(number)
+      maximum_concurrency = optional(number)
+      max_receive_count   = optional(number)
+      timeout             = optional(number)
+      memory_size         = optional(number)
+    })))
   })
   default = {}
 }

@@ -62,6 +62,11 @@ module "platform_dev" {
   artifacts_dir            = local.artifacts_dir
   data_protection          = { point_in_time_recovery = false, deletion_protection = false }
   lambda_defaults          = { log_retention_days = 7 }
+
+  reserved_concurrency = try(var.workloads["dev"].reserved_concurrency, {})
+  audit                = try(var.workloads["dev"].audit, {})
+  voting               = try(var.workloads["dev"].voting, {})
+  registration         = try(var.workloads["dev"].registration, {})
 }
 
 module "platform_prod" {
@@ -75,4 +80,9 @@ module "platform_prod" {
   artifacts_dir            = local.artifacts_dir
   data_protection          = { point_in_time_recovery = true, deletion_protection = false }
   lambda_defaults          = { log_retention_days = 30 }
+
+  reserved_concurrency = try(var.workloads["prod"].reserved_concurrency, {})
+  audit                = try(var.workloads["prod"].audit, {})
+  voting               = try(var.workloads["prod"].voting, {})
+  registration         = try(var.workloads["prod"].registration, {})
 }

@@ -41,6 +41,8 @@ module "platform" {
   lambda_defaults      = var.lambda_defaults
   reserved_concurrency = var.reserved_concurrency
   audit                = var.audit
+  voting               = var.voting
+  registration         = var.registration
   alarm_actions        = var.alarm_actions
   # The account baseline's deploy role may create roles only under this boundary.
   permissions_boundary_arn = "arn:aws:iam::${local.account.account_id}:policy/switchyard-boundary"

@@ -35,7 +35,7 @@ variable "package_path" {
 }
 
 variable "runtime" {
-  description = "Lambda Python runtime."
+  description = "Lambda Python runtime: python3.12 or python3.13."
   type        = string
   default     = "python3.12"
 

@@ -90,6 +90,9 @@ module "registration_api_function" {
   environment_variables = {
     TOPIC_ARN = module.registration.topic_arn
   }
+
+  reserved_concurrency = lookup(var.reserved_concurrency, "registration_api", null)
+
   policy_statements = {
     PublishUserRegistered = {
       actions   = ["sns:Publish"]
@@ -132,9 +135,12 @@ module "registration" {
       handler               = "registration_analytics.handler.lambda_handler"
       package_path          = "${var.artifacts_dir}/lambdas/registration_analytics.zip"
       environment_variables = merge(local.registration_consumer_common, { SIGNUPS_TABLE_NAME = aws_dynamodb_table.registration["signups"].name })
-      batch_size            = var.registration.batch_size
-      maximum_concurrency   = var.registration.maximum_concurrency
-      max_receive_count     = var.registration.max_receive_count
+      batch_size            = local.registration_consumers["analytics"].batch_size
+      maximum_concurrency   = local.registration_consumers["analytics"].maximum_concurrency
+      max_receive_count     = local.registration_consumers["analytics"].max_receive_count
+      timeout               = local.registration_consumers["analytics"].timeout
+      memory_size           = local.registration_consumers["analytics"].memory_size
+      reserved_concurrency  = local.registration_consumers["analytics"].reserved_concurrency
       policy_statements = {
         UseIdempotencyTable = local.registration_idempotency_statement
         CountSignUpsOnce = {
@@ -149,9 +155,12 @@ module "registration" {
       handler               = "registration_mailing.handler.lambda_handler"
       package_path          = "${var.artifacts_dir}/lambdas/registration_mailing.zip"
       environment_variables = merge(local.registration_consumer_common, { OUTBOX_TABLE_NAME = aws_dynamodb_table.registration["outbox"].name })
-      batch_size            = var.registration.batch_size
-      maximum_concurrency   = var.registration.maximum_concurrency
-      max_receive_count     = var.registration.max_receive_count
+      batch_size            = local.registration_consumers["mailing"].batch_size
+      maximum_concurrency   = local.registration_consumers["mailing"].maximum_concurrency
+      max_receive_count     = local.registration_consumers["mailing"].max_receive_count
+      timeout               = local.registration_consumers["mailing"].timeout
+      memory_size           = local.registration_consumers["mailing"].memory_size
+      reserved_concurrency  = local.registration_consumers["mailing"].reserved_concurrency
       policy_statements = {
         UseIdempotencyTable = local.registration_idempotency_statement
         WriteOutbox         = { actions = ["dynamodb:PutItem"], resources = [aws_dynamodb_table.registration["outbox"].arn] }
@@ -162,9 +171,12 @@ module "registration" {
       handler               = "registration_onboarding.handler.lambda_handler"
       package_path          = "${var.artifacts_dir}/lambdas/registration_onboarding.zip"
       environment_variables = merge(local.registration_consumer_common, { WORKSPACES_TABLE_NAME = aws_dynamodb_table.registration["workspaces"].name })
-      batch_size            = var.registration.batch_size
-      maximum_concurrency   = var.registration.maximum_concurrency
-      max_receive_count     = var.registration.max_receive_count
+      batch_size            = local.registration_consumers["onboarding"].batch_size
+      maximum_concurrency   = local.registration_consumers["onboarding"].maximum_concurrency
+      max_receive_count     = local.registration_consumers["onboarding"].max_receive_count
+      timeout               = local.registration_consumers["onboarding"].timeout
+      memory_size           = local.registration_consumers["onboarding"].memory_size
+      reserved_concurrency  = local.registration_consumers["onboarding"].reserved_concurrency
       policy_statements = {
         UseIdempotencyTable = local.registration_idempotency_statement
         CreateWorkspaces    = { actions = ["dynamodb:PutItem"], resources = [aws_dynamodb_table.registration["workspaces"].arn] }
@@ -177,9 +189,12 @@ module "registration" {
       environment_variables = merge(local.registration_consumer_common, { LEADS_TABLE_NAME = aws_dynamodb_table.registration["leads"].name })
       filter_policy         = jsonencode({ plan = ["pro"] })
       filter_policy_scope   = "MessageAttributes"
-      batch_size            = var.registration.batch_size
-      maximum_concurrency   = var.registration.maximum_concurrency
-      max_receive_count     = var.registration.max_receive_count
+      batch_size            = local.registration_consumers["sales-lead"].batch_size
+      maximum_concurrency   = local.registration_consumers["sales-lead"].maximum_concurrency
+      max_receive_count     = local.registration_consumers["sales-lead"].max_receive_count
+      timeout               = local.registration_consumers["sales-lead"].timeout
+      memory_size           = local.registration_consumers["sales-lead"].memory_size
+      reserved_concurrency  = local.registration_consumers["sales-lead"].reserved_concurrency
       policy_statements = {
         UseIdempotencyTable = local.registration_idempotency_statement
         OpenLeads           = { actions = ["dynamodb:PutItem"], resources = [aws_dynamodb_table.registration["leads"].arn] }

@@ -91,9 +91,14 @@ variable "tags" {
 }
 
 variable "reserved_concurrency" {
-  description = "Reserved concurrency per function short name (for example { audit = 10 }), sized per environment. Unlisted functions share the account's unreserved pool. Keep it >= the workload's maximum_concurrency."
+  description = "Reserved concurrency per function, keyed by its folder under lambdas/: audit, voting, registration_api, registration_analytics, registration_mailing, registration_onboarding, registration_sales_lead (for example { audit = 10, voting = 50 }). Unlisted functions share the account's unreserved pool. Keep it >= the workload's maximum_concurrency, or the mapping is throttled."
   type        = map(number)
   default     = {}
+
+  validation {
+    condition     = alltrue([for k in keys(var.reserved_concurrency) : contains(["audit", "voting", "registration_api", "registration_analytics", "registration_mailing", "registration_onboarding", "registration_sales_lead"], k)])
+    error_message = "reserved_concurrency keys must be function names: audit, voting, registration_api, registration_analytics, registration_mailing, registration_onboarding, registration_sales_lead (unknown: ${join(", ", sort(setsubtract(keys(var.reserved_concurrency), ["audit", "voting", "registration_api", "registration_analytics", "registration_mailing", "registration_onboarding", "registration_sales_lead"])))})."
+  }
 
   validation {
     condition     = alltrue([for n in values(var.reserved_concurrency) : n >= 0 && floor(n) == n])
@@ -102,12 +107,16 @@ variable "reserved_concurrency" {
 }
 
 variable "voting" {
-  description = "Voting workload: the API's access control and throttling, and how the queue is drained (see modules/queue-load-leveling)."
+  description = "Voting workload: the API's access control, throttling and quota, and how the queue is kept and drained (see modules/queue-load-leveling)."
   type = object({
-    access_control      = optional(string, "api_key")
-    batch_size          = optional(number, 10)
-    maximum_concurrency = optional(number, 5)
-    max_receive_count   = optional(number, 5)
+    access_control                     = optional(string, "api_key")
+    batch_size                         = optional(number, 10)
+    maximum_batching_window_in_seconds = optional(number, 1)
+    maximum_concurrency                = optional(number, 5)
+    max_receive_count                  = optional(number, 5)
+    message_retention_seconds          = optional(number, 345600)
+    oldest_message_age_alarm_seconds   = optional(number, 300)
+    usage_plan_quota                   = optional(number)
     throttling = optional(object({
       rate_limit  = optional(number, 100)
       burst_limit = optional(number, 200)
@@ -124,36 +133,83 @@ variable "voting" {
     condition     = contains(["api_key", "iam"], var.voting.access_control)
     error_message = "voting.access_control must be \"api_key\" or \"iam\"."
   }
+
+  validation {
+    condition     = var.voting.batch_size >= 1 && var.voting.batch_size <= 10000 && (var.voting.batch_size <= 10 || var.voting.maximum_batching_window_in_seconds >= 1)
+    error_message = "voting.batch_size must be 1-10000, and above 10 Lambda requires maximum_batching_window_in_seconds >= 1."
+  }
+
+  validation {
+    condition     = var.voting.maximum_batching_window_in_seconds >= 0 && var.voting.maximum_batching_window_in_seconds <= 300
+    error_message = "voting.maximum_batching_window_in_seconds must be 0-300."
+  }
+
+  validation {
+    condition     = var.voting.max_receive_count >= 1 && var.voting.max_receive_count <= 1000
+    error_message = "voting.max_receive_count must be 1-1000."
+  }
+
+  validation {
+    condition     = var.voting.message_retention_seconds >= 60 && var.voting.message_retention_seconds <= 1209600
+    error_message = "voting.message_retention_seconds must be 60-1209600 (1 minute to 14 days; the DLQ keeps 14 days)."
+  }
+
+  validation {
+    condition     = var.voting.oldest_message_age_alarm_seconds >= 60
+    error_message = "voting.oldest_message_age_alarm_seconds must be at least 60 (the metric's resolution)."
+  }
+
+  validation {
+    condition     = var.voting.usage_plan_quota == null || try(var.voting.usage_plan_quota >= 1, false)
+    error_message = "voting.usage_plan_quota must be a positive number of requests per day per API key, or left out for no quota."
+  }
 }
 
 variable "registration" {
-  description = "Registration workload: UserRegistered fanned out over SNS to analytics, mailing, onboarding and sales-lead consumers."
+  description = "Registration workload: UserRegistered fanned out over SNS to the analytics, mailing, onboarding and sales-lead consumers. The top-level figures apply to every consumer; consumers.<name> overrides them for one."
   type = object({
     batch_size          = optional(number, 10)
     maximum_concurrency = optional(number, 2)
     max_receive_count   = optional(number, 5)
     consumer_timeout    = optional(number, 10)
+    consumers = optional(map(object({
+      batch_size          = optional(number)
+      maximum_concurrency = optional(number)
+      max_receive_count   = optional(number)
+      timeout             = optional(number)
+      memory_size         = optional(number)
+    })), {})
   })
   default = {}
 
   validation {
-    condition     = var.registration.maximum_concurrency >= 2 && var.registration.maximum_concurrency <= 1000
-    error_message = "registration.maximum_concurrency must be 2-1000 (the range Lambda accepts for scaling_config)."
+    condition     = alltrue([for k in keys(var.registration.consumers) : contains(["analytics", "mailing", "onboarding", "sales-lead"], k)])
+    error_message = "registration.consumers keys must be consumer names: analytics, mailing, onboarding, sales-lead (unknown: ${join(", ", sort(setsubtract(keys(var.registration.consumers), ["analytics", "mailing", "onboarding", "sales-lead"])))})."
   }
 
   validation {
-    condition     = var.registration.batch_size >= 1 && var.registration.batch_size <= 10
-    error_message = "registration.batch_size must be 1-10 (the consumers use no batching window beyond 1 s)."
+    condition     = alltrue([for n in concat([var.registration.maximum_concurrency], [for c in values(var.registration.consumers) : c.maximum_concurrency if c.maximum_concurrency != null]) : n >= 2 && n <= 1000])
+    error_message = "registration.maximum_concurrency (and consumers.<name>.maximum_concurrency) must be 2-1000 (the range Lambda accepts for scaling_config)."
   }
 
   validation {
-    condition     = var.registration.max_receive_count >= 1 && var.registration.max_receive_count <= 1000
-    error_message = "registration.max_receive_count must be 1-1000."
+    condition     = alltrue([for n in concat([var.registration.batch_size], [for c in values(var.registration.consumers) : c.batch_size if c.batch_size != null]) : n >= 1 && n <= 10])
+    error_message = "registration.batch_size (and consumers.<name>.batch_size) must be 1-10 (the consumers use no batching window beyond 1 s)."
   }
 
   validation {
-    condition     = var.registration.consumer_timeout >= 3 && var.registration.consumer_timeout <= 900
-    error_message = "registration.consumer_timeout must be 3-900 seconds (queues get 6x this as visibility timeout)."
+    condition     = alltrue([for n in concat([var.registration.max_receive_count], [for c in values(var.registration.consumers) : c.max_receive_count if c.max_receive_count != null]) : n >= 1 && n <= 1000])
+    error_message = "registration.max_receive_count (and consumers.<name>.max_receive_count) must be 1-1000."
+  }
+
+  validation {
+    condition     = alltrue([for n in concat([var.registration.consumer_timeout], [for c in values(var.registration.consumers) : c.timeout if c.timeout != null]) : n >= 3 && n <= 900])
+    error_message = "registration.consumer_timeout (and consumers.<name>.timeout) must be 3-900 seconds (queues get 6x this as visibility timeout)."
+  }
+
+  validation {
+    condition     = alltrue([for c in values(var.registration.consumers) : c.memory_size == null || try(c.memory_size >= 128 && c.memory_size <= 10240, false)])
+    error_message = "registration.consumers.<name>.memory_size must be 128-10240 MB, or left out to use lambda_defaults.memory_size."
   }
 }
 

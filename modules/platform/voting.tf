@@ -115,6 +115,9 @@ module "voting_function" {
     TALLIES_TABLE_NAME    = aws_dynamodb_table.tallies.name
     DEAD_LETTER_QUEUE_URL = module.voting_api.dlq_url
   }
+
+  reserved_concurrency = lookup(var.reserved_concurrency, "voting", null)
+
   # Queue and DLQ permissions are granted by the queue-load-leveling module.
   policy_statements = {
     ReadPolls = {
@@ -170,4 +173,9 @@ module "voting_api" {
   log_retention_days  = var.lambda_defaults.log_retention_days
   alarm_actions       = var.alarm_actions
   tags                = var.tags
+
+  usage_plan_quota                   = var.voting.usage_plan_quota
+  maximum_batching_window_in_seconds = var.voting.maximum_batching_window_in_seconds
+  message_retention_seconds          = var.voting.message_retention_seconds
+  oldest_message_age_alarm_seconds   = var.voting.oldest_message_age_alarm_seconds
 }

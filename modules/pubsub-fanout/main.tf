@@ -198,6 +198,9 @@ module "consumer" {
   log_retention_days = var.function_defaults.log_retention_days
   kms_key_arn        = var.function_kms_key_arn
   layer_arns         = var.layer_arns
+
+  reserved_concurrency = each.value.reserved_concurrency # null: the account's unreserved pool
+
   environment_variables = merge(each.value.environment_variables, {
     DEAD_LETTER_QUEUE_URL = module.queue[each.key].dlq_url
   })

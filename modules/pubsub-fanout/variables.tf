@@ -38,6 +38,7 @@ variable "subscribers" {
     max_receive_count                  = optional(number, 5)
     timeout                            = optional(number)
     memory_size                        = optional(number)
+    reserved_concurrency               = optional(number)
   }))
 
   validation {

@@ -66,6 +66,23 @@ def test_every_environment_root_and_module_gets_its_gates() -> None:
         assert f"terraform test {module.parent.relative_to(policy.ROOT)}" in names
 
 
+def test_module_examples_and_readme_tables_have_gates() -> None:
+    names = [gate.name for gate in policy.gates(policy.shared_provider())]
+    assert "validate module examples" in names and "README tables (make docs)" in names
+
+
+def test_examples_are_found_generically(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every module of the repository has at least one example ...
+    modules = {p.parent for p in (policy.ROOT / "modules").glob("*/main.tf")}
+    assert {example.parent.parent for example in policy.examples()} == modules
+    # ... and a new module's examples are picked up without touching the gate.
+    (tmp_path / "modules" / "sqs-consumer" / "examples" / "fifo").mkdir(parents=True)
+    (tmp_path / "modules" / "sqs-consumer" / "examples" / "fifo" / "main.tf").write_text("")
+    (tmp_path / "modules" / "sqs-consumer" / "examples" / "notes").mkdir()  # no .tf: not an example
+    monkeypatch.setattr(policy, "ROOT", tmp_path)
+    assert policy.examples() == [tmp_path / "modules" / "sqs-consumer" / "examples" / "fifo"]
+
+
 def test_dev_staging_and_prod_are_validated_once_and_say_so() -> None:
     names = [g.name for g in policy.validate_gates(policy.environment_roots(), policy.shared_provider())]
     assert "validate environments/dev (= prod, staging)" in names and "validate environments/sandbox" in names
