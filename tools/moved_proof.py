@@ -22,8 +22,8 @@ from collections import Counter
 from io import BytesIO
 from pathlib import Path
 
-from tools import emulator
-from tools.sandbox import ROOT, SANDBOX_ROOT, Sandbox, bootstrap, wait_for_deploy_roles
+from emulation import emulator
+from emulation.sandbox import ROOT, SANDBOX_ROOT, Sandbox, bootstrap, wait_for_deploy_roles
 
 WORKDIR = ROOT / ".sandbox" / "moved-proof"
 STATE_FILE = WORKDIR / "emulator.json"

@@ -27,8 +27,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from emulation.harness.lambda_runtime import FakeLambdaContext, LogSink
 from switchyard import envelope
-from tools.harness.lambda_runtime import FakeLambdaContext, LogSink
 
 SETTINGS = settings(
     max_examples=50,

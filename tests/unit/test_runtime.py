@@ -14,8 +14,8 @@ import pytest
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from emulation.harness.lambda_runtime import FakeLambdaContext, LogSink
 from switchyard.inputs import InvalidInput
-from tools.harness.lambda_runtime import FakeLambdaContext, LogSink
 
 if TYPE_CHECKING:
     from switchyard.runtime import Consumer
