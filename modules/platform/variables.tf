@@ -26,7 +26,7 @@ variable "artifacts_dir" {
 variable "lambda_defaults" {
   description = "Sizing shared by every function of the platform."
   type = object({
-    architecture       = optional(string, "x86_64")
+    architecture       = optional(string, "arm64")
     memory_size        = optional(number, 256)
     timeout            = optional(number, 30)
     log_retention_days = optional(number, 30)

@@ -16,21 +16,25 @@ terraform {
 variable "key_arn" {
   description = "CMK for the queues (its policy must admit the senders' services and the consumer)."
   type        = string
+  default     = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555"
 }
 
 variable "topic_arn" {
   description = "SNS topic that publishes to the queue."
   type        = string
+  default     = "arn:aws:sns:eu-west-1:111111111111:swy-example-orders"
 }
 
 variable "producer_role_arn" {
   description = "IAM role that sends to the queue directly."
   type        = string
+  default     = "arn:aws:iam::111111111111:role/swy-example-orders-producer"
 }
 
 variable "alarm_topic_arn" {
   description = "SNS topic for alarms."
   type        = string
+  default     = "arn:aws:sns:eu-west-1:111111111111:swy-example-alarms"
 }
 
 module "ledger_processor" {
