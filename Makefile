@@ -33,7 +33,7 @@ help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
 # --- setup ---------------------------------------------------------------------------------
-setup: $(SETUP_STAMP) $(CHECKOV_STAMP) $(TF_CLI_CONFIG_FILE) ## install toolchains from the project's lock files
+setup: $(SETUP_STAMP) $(CHECKOV_STAMP) $(TF_CLI_CONFIG_FILE) ## install toolchains from the project's lock files, every file hash-checked
 
 # Every file installed is checked against a sha256 in a lock: uv itself by pip from the tiny
 # bootstrap lock, then everything else by uv. `sync` also removes what a lock no longer lists.
