@@ -27,10 +27,9 @@ SETUP_STAMP := $(VENV)/.installed
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 UV := $(VENV)/bin/uv
 UV_STAMP := $(VENV)/.uv-installed
-# Locks are for Python 3.11.7 and later 3.11 (this machine; setup-python 3.11 in the workflows);
-# compile keeps the pins already in a lock unless UPGRADE=1.
-LOCK := $(UV) pip compile --quiet --generate-hashes --python-version 3.11.7 --custom-compile-command "make lock" \
-        $(if $(UPGRADE),--upgrade)
+# Compile keeps the pins already in a lock unless UPGRADE=1. Tool locks are for Python 3.11.7
+# and later 3.11 (this machine; setup-python 3.11 in the workflows); the layer's for the runtime.
+LOCK := $(UV) pip compile --quiet --generate-hashes --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
 
 .PHONY: help setup lock package-lambdas clean sandbox-up sandbox-down sandbox-status fmt lint docs \
         test test-unit test-modules test-e2e checkov demo bench bench-policy
@@ -39,7 +38,7 @@ help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
 # --- setup ---------------------------------------------------------------------------------
-setup: $(SETUP_STAMP) $(CHECKOV_STAMP) $(TF_CLI_CONFIG_FILE) ## install toolchains from the project's lock files
+setup: $(SETUP_STAMP) $(CHECKOV_STAMP) $(TF_CLI_CONFIG_FILE) ## install toolchains from the project's lock files, every file hash-checked
 
 # Every file installed is checked against a sha256 in a lock: uv itself by pip from the tiny
 # bootstrap lock, then everything else by uv. `sync` also removes what a lock no longer lists.
@@ -58,10 +57,11 @@ $(CHECKOV_STAMP): requirements/checkov.lock $(UV_STAMP)
 	$(UV) pip sync --quiet --python $(CHECKOV_VENV)/bin/python --require-hashes requirements/checkov.lock
 	@touch $@
 
-lock: $(UV_STAMP) ## re-lock requirements/*.lock from *.in with hashes (keeps current pins; UPGRADE=1 upgrades all)
-	$(LOCK) -o requirements/bootstrap.lock requirements/bootstrap.in
-	$(LOCK) -o requirements/dev.lock requirements/dev.in
-	$(LOCK) -o requirements/checkov.lock requirements/checkov.in
+lock: $(UV_STAMP) ## re-lock requirements/*.lock and the layer's requirements.txt from *.in with hashes (keeps pins; UPGRADE=1 upgrades)
+	$(LOCK) --python-version 3.11.7 -o requirements/bootstrap.lock requirements/bootstrap.in
+	$(LOCK) --python-version 3.11.7 -o requirements/dev.lock requirements/dev.in
+	$(LOCK) --python-version 3.11.7 -o requirements/checkov.lock requirements/checkov.in
+	$(LOCK) --python-version 3.12 --no-deps -o lambdas/shared/requirements.txt lambdas/shared/requirements.in
 
 $(TF_CLI_CONFIG_FILE): tools/tf_cli_config.py | $(SETUP_STAMP)
 	@$(PY) tools/tf_cli_config.py $@

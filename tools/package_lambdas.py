@@ -116,6 +116,7 @@ def build_layer(out: Path) -> int:
             "--quiet",
             "--disable-pip-version-check",
             "--no-deps",
+            "--require-hashes",
             "--no-compile",
             "--only-binary=:all:",
             "--implementation",

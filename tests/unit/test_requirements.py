@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-LOCKS = sorted((ROOT / "requirements").glob("*.lock"))
+LAYER_LOCK = ROOT / "lambdas" / "shared" / "requirements.txt"  # what the Lambda layer ships
+LOCKS = [*sorted((ROOT / "requirements").glob("*.lock")), LAYER_LOCK]
+IN_FILES = {
+    "dev": (ROOT / "requirements" / "dev.in", ROOT / "requirements" / "dev.lock"),
+    "checkov": (ROOT / "requirements" / "checkov.in", ROOT / "requirements" / "checkov.lock"),
+    "bootstrap": (ROOT / "requirements" / "bootstrap.in", ROOT / "requirements" / "bootstrap.lock"),
+    "layer": (ROOT / "lambdas" / "shared" / "requirements.in", LAYER_LOCK),
+}
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)")
 
 
@@ -38,7 +45,7 @@ def test_the_three_locks_exist() -> None:
     assert {p.name for p in LOCKS} >= {"bootstrap.lock", "dev.lock", "checkov.lock"}
 
 
-@pytest.mark.parametrize("lock", LOCKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("lock", LOCKS, ids=lambda p: p.parent.name + "/" + p.name)
 def test_every_requirement_is_pinned_with_a_hash(lock: Path) -> None:
     found = requirements(lock)
     assert found, f"{lock.name} lists nothing"
@@ -54,14 +61,14 @@ def test_the_lock_parser_sees_a_missing_hash(tmp_path: Path) -> None:
     assert requirements(lock) == {"a==1": ["--hash=sha256:" + "0" * 64], "hypothesis==6.100.0": []}
 
 
-@pytest.mark.parametrize("name", ["dev", "checkov", "bootstrap"])
+@pytest.mark.parametrize("name", IN_FILES)
 def test_every_top_level_requirement_is_in_its_lock(name: str) -> None:
-    """A package added to <name>.in but not locked yet fails here: run `make lock`."""
-    lines = (ROOT / "requirements" / f"{name}.in").read_text().splitlines()
-    wanted = [re.split(r"[\[=<>~! ;]", line.strip(), maxsplit=1)[0] for line in lines]
-    locked = pins(ROOT / "requirements" / f"{name}.lock")
+    """A package added to a .in file but not locked yet fails here: run `make lock`."""
+    source, lock = IN_FILES[name]
+    wanted = [re.split(r"[\[=<>~! ;]", line.strip(), maxsplit=1)[0] for line in source.read_text().splitlines()]
+    locked = pins(lock)
     missing = [w for w in wanted if w and not w.startswith("#") and normalized(w) not in locked]
-    assert not missing, f"requirements/{name}.in names {missing}, not in {name}.lock: run `make lock`"
+    assert not missing, f"{source.relative_to(ROOT)} names {missing}, not in {lock.name}: run `make lock`"
 
 
 def test_uv_is_pinned_alike_in_the_bootstrap_and_the_dev_lock() -> None:
@@ -81,3 +88,18 @@ def test_make_setup_installs_only_locks_and_requires_their_hashes() -> None:
         assert re.search(r"requirements/\w+\.lock$", line), f"installs something else than a lock: {line}"
     assert "pip install" in installs[0] and "bootstrap.lock" in installs[0], "uv comes first, hash-checked by pip"
     assert all("uv pip sync" in line for line in installs[1:]), installs
+
+
+def test_the_layer_installs_its_requirements_hash_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tools import package_lambdas
+
+    seen: list[list[str]] = []
+
+    def pip(command: list[str], **_: object) -> subprocess.CompletedProcess[str]:
+        seen.append(command)
+        return subprocess.CompletedProcess(command, 1, "", "stopped here by the test")
+
+    monkeypatch.setattr(package_lambdas.subprocess, "run", pip)
+    with pytest.raises(package_lambdas.BuildError):
+        package_lambdas.build_layer(tmp_path / "layer.zip")
+    assert "--require-hashes" in seen[0] and str(LAYER_LOCK) in seen[0], seen
