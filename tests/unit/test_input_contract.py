@@ -97,16 +97,24 @@ def schema(name: str) -> dict[str, Any]:
     return json.loads((envelope.SCHEMA_DIR / f"{name}.json").read_text())
 
 
-@st.composite
-def valid_envelopes(draw: st.DrawFn) -> dict[str, Any]:
-    name = draw(st.sampled_from(EVENT_SCHEMAS))
+# Built once: a strategy is validated when first drawn from, which costs more than drawing.
+ENVELOPE_FIELDS = from_schema(schema("envelope"))
+DETAILS = {name: from_schema(schema(name)) for name in EVENT_SCHEMAS}
+
+
+def base_event(name: str, data: Any) -> dict[str, Any]:
+    """A valid event of schema `name`; `data` draws (st.data() or a composite's draw)."""
     event_type, version = name.rsplit(".v", 1)
-    data = draw(from_schema(schema("envelope")))
-    return data | {
+    return data.draw(ENVELOPE_FIELDS) | {
         "eventType": event_type,
         "eventVersion": int(version),
-        "eventDetails": draw(from_schema(schema(name))),
+        "eventDetails": data.draw(DETAILS[name]),
     }
+
+
+@st.composite
+def valid_envelopes(draw: st.DrawFn) -> dict[str, Any]:
+    return base_event(draw(st.sampled_from(EVENT_SCHEMAS)), type("Draw", (), {"draw": staticmethod(draw)}))
 
 
 ACTIONS = st.sampled_from(["replace", "drop", "add"])
@@ -171,6 +179,31 @@ def test_parse_returns_an_envelope_or_a_reason_and_nothing_else(body: str) -> No
     event.to_json().encode("utf-8")
     writable(event.to_dict())
     assert envelope.parse(event.to_json()) == event
+
+
+# Every field of the envelope and of every schema's details, with values of the wrong kind first:
+# what equals a valid value in Python without being one (1.0 and true for 1), then anything.
+CONFUSIONS = st.sampled_from([1.0, True, "1", None, [], {}, False, 0, -1, 2**64, "\ud800", "é\udfff"])
+FIELD_PATHS = [("envelope", key) for key in schema("envelope")["properties"]] + [
+    (name, key) for name in EVENT_SCHEMAS for key in schema(name)["properties"]
+]
+
+
+@pytest.mark.parametrize(("where", "key"), FIELD_PATHS, ids=[f"{w}.{k}" for w, k in FIELD_PATHS])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), value=st.one_of(CONFUSIONS, CONFUSIONS, json_values))
+def test_any_field_holding_any_value_is_parsed_or_refused_with_a_reason(
+    where: str, key: str, data: st.DataObject, value: Any
+) -> None:
+    name = where if where != "envelope" else data.draw(st.sampled_from(EVENT_SCHEMAS))
+    event = base_event(name, data)
+    (event if where == "envelope" else event["eventDetails"])[key] = value
+    try:
+        parsed = envelope.parse(json.dumps(event))
+    except envelope.EventValidationError:
+        return
+    writable(parsed.to_dict())
+    assert envelope.parse(parsed.to_json()) == parsed
 
 
 @SETTINGS

@@ -40,12 +40,18 @@ def reason_for(error: BaseException) -> str:
 def decode_json(raw: str | bytes, what: str = "body") -> Any:
     """JSON from `raw`, or InvalidInput; the value's strings are all encodable."""
     try:
+        if isinstance(raw, str):
+            raw.encode("utf-8")  # a lone surrogate in the text itself
         value = json.loads(raw, parse_constant=_no_constant)
     except RecursionError:
         raise InvalidInput(f"{what} is not JSON: nested too deeply") from None
+    except UnicodeEncodeError:
+        raise InvalidInput(f"{what} holds a string that is not valid Unicode (a lone surrogate)") from None
     except (ValueError, UnicodeError) as error:  # JSONDecodeError, oversized integers, bad bytes
         raise InvalidInput(f"{what} is not JSON: {error}") from None
-    require_encodable(value, what)
+    escaped = "\\u" in raw if isinstance(raw, str) else b"\\u" in raw
+    if escaped:  # only a \\u escape can decode to a lone surrogate
+        require_encodable(value, what)
     return value
 
 
