@@ -1,25 +1,16 @@
 # Registration workload: the registration function publishes UserRegistered (schema-validated)
 # to an SNS topic; modules/pubsub-fanout fans it out to four independent consumers, each with
-# its own encrypted queue, DLQ and function. Every consumer applies an event once (Powertools
-# idempotency on eventId in one shared table with TTL, plus conditional writes of its effect).
+# its own encrypted queue, DLQ and function. Every consumer applies an event once: its effect is a
+# conditional write keyed on the business key (lambdas/shared/README.md says why).
 
 locals {
   registration_name = "${var.name_prefix}-registration"
   registration_tables = {
     # name suffix => key schema (hash, optional range)
-    idempotency = { hash_key = "id", range_key = null }
-    signups     = { hash_key = "pk", range_key = "sk" }
-    outbox      = { hash_key = "outboxId", range_key = null }
-    workspaces  = { hash_key = "userId", range_key = null }
-    leads       = { hash_key = "userId", range_key = null }
-  }
-  registration_consumer_common = {
-    IDEMPOTENCY_TABLE_NAME = aws_dynamodb_table.registration["idempotency"].name
-  }
-  # Powertools' DynamoDB persistence layer: get, put (in progress), update (done), delete (failed).
-  registration_idempotency_statement = {
-    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
-    resources = [aws_dynamodb_table.registration["idempotency"].arn]
+    signups    = { hash_key = "pk", range_key = "sk" }
+    outbox     = { hash_key = "outboxId", range_key = null }
+    workspaces = { hash_key = "userId", range_key = null }
+    leads      = { hash_key = "userId", range_key = null }
   }
 }
 
@@ -43,15 +34,6 @@ resource "aws_dynamodb_table" "registration" {
     content {
       name = attribute.value
       type = "S"
-    }
-  }
-
-  # Idempotency records expire (Powertools writes `expiration`); reads check it themselves.
-  dynamic "ttl" {
-    for_each = each.key == "idempotency" ? ["expiration"] : []
-    content {
-      attribute_name = ttl.value
-      enabled        = true
     }
   }
 
@@ -134,7 +116,7 @@ module "registration" {
       description           = "Counts sign-ups per day and source, each user once"
       handler               = "registration_analytics.handler.lambda_handler"
       package_path          = "${var.artifacts_dir}/lambdas/registration_analytics.zip"
-      environment_variables = merge(local.registration_consumer_common, { SIGNUPS_TABLE_NAME = aws_dynamodb_table.registration["signups"].name })
+      environment_variables = { SIGNUPS_TABLE_NAME = aws_dynamodb_table.registration["signups"].name }
       batch_size            = local.registration_consumers["analytics"].batch_size
       maximum_concurrency   = local.registration_consumers["analytics"].maximum_concurrency
       max_receive_count     = local.registration_consumers["analytics"].max_receive_count
@@ -142,7 +124,6 @@ module "registration" {
       memory_size           = local.registration_consumers["analytics"].memory_size
       reserved_concurrency  = local.registration_consumers["analytics"].reserved_concurrency
       policy_statements = {
-        UseIdempotencyTable = local.registration_idempotency_statement
         CountSignUpsOnce = {
           # TransactWriteItems is authorised per item: a conditional put and an update.
           actions   = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"]
@@ -154,7 +135,7 @@ module "registration" {
       description           = "Writes one welcome email per user to the outbox"
       handler               = "registration_mailing.handler.lambda_handler"
       package_path          = "${var.artifacts_dir}/lambdas/registration_mailing.zip"
-      environment_variables = merge(local.registration_consumer_common, { OUTBOX_TABLE_NAME = aws_dynamodb_table.registration["outbox"].name })
+      environment_variables = { OUTBOX_TABLE_NAME = aws_dynamodb_table.registration["outbox"].name }
       batch_size            = local.registration_consumers["mailing"].batch_size
       maximum_concurrency   = local.registration_consumers["mailing"].maximum_concurrency
       max_receive_count     = local.registration_consumers["mailing"].max_receive_count
@@ -162,15 +143,14 @@ module "registration" {
       memory_size           = local.registration_consumers["mailing"].memory_size
       reserved_concurrency  = local.registration_consumers["mailing"].reserved_concurrency
       policy_statements = {
-        UseIdempotencyTable = local.registration_idempotency_statement
-        WriteOutbox         = { actions = ["dynamodb:PutItem"], resources = [aws_dynamodb_table.registration["outbox"].arn] }
+        WriteOutbox = { actions = ["dynamodb:PutItem"], resources = [aws_dynamodb_table.registration["outbox"].arn] }
       }
     }
     onboarding = {
       description           = "Creates each new user's starter workspace"
       handler               = "registration_onboarding.handler.lambda_handler"
       package_path          = "${var.artifacts_dir}/lambdas/registration_onboarding.zip"
-      environment_variables = merge(local.registration_consumer_common, { WORKSPACES_TABLE_NAME = aws_dynamodb_table.registration["workspaces"].name })
+      environment_variables = { WORKSPACES_TABLE_NAME = aws_dynamodb_table.registration["workspaces"].name }
       batch_size            = local.registration_consumers["onboarding"].batch_size
       maximum_concurrency   = local.registration_consumers["onboarding"].maximum_concurrency
       max_receive_count     = local.registration_consumers["onboarding"].max_receive_count
@@ -178,15 +158,14 @@ module "registration" {
       memory_size           = local.registration_consumers["onboarding"].memory_size
       reserved_concurrency  = local.registration_consumers["onboarding"].reserved_concurrency
       policy_statements = {
-        UseIdempotencyTable = local.registration_idempotency_statement
-        CreateWorkspaces    = { actions = ["dynamodb:PutItem"], resources = [aws_dynamodb_table.registration["workspaces"].arn] }
+        CreateWorkspaces = { actions = ["dynamodb:PutItem"], resources = [aws_dynamodb_table.registration["workspaces"].arn] }
       }
     }
     sales-lead = {
       description           = "Opens a sales lead for each pro sign-up"
       handler               = "registration_sales_lead.handler.lambda_handler"
       package_path          = "${var.artifacts_dir}/lambdas/registration_sales_lead.zip"
-      environment_variables = merge(local.registration_consumer_common, { LEADS_TABLE_NAME = aws_dynamodb_table.registration["leads"].name })
+      environment_variables = { LEADS_TABLE_NAME = aws_dynamodb_table.registration["leads"].name }
       filter_policy         = jsonencode({ plan = ["pro"] })
       filter_policy_scope   = "MessageAttributes"
       batch_size            = local.registration_consumers["sales-lead"].batch_size
@@ -196,8 +175,7 @@ module "registration" {
       memory_size           = local.registration_consumers["sales-lead"].memory_size
       reserved_concurrency  = local.registration_consumers["sales-lead"].reserved_concurrency
       policy_statements = {
-        UseIdempotencyTable = local.registration_idempotency_statement
-        OpenLeads           = { actions = ["dynamodb:PutItem"], resources = [aws_dynamodb_table.registration["leads"].arn] }
+        OpenLeads = { actions = ["dynamodb:PutItem"], resources = [aws_dynamodb_table.registration["leads"].arn] }
       }
     }
   }

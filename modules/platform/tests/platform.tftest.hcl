@@ -69,8 +69,8 @@ run "registration_workload" {
     error_message = "Registration tables keep PITR and deletion protection outside the sandbox."
   }
   assert {
-    condition     = one(aws_dynamodb_table.registration["idempotency"].ttl).enabled && one(aws_dynamodb_table.registration["idempotency"].ttl).attribute_name == "expiration" && aws_dynamodb_table.registration["idempotency"].hash_key == "id"
-    error_message = "The idempotency table has Powertools' key (id) and TTL on its expiration attribute."
+    condition     = !contains(keys(aws_dynamodb_table.registration), "idempotency")
+    error_message = "Consumers are idempotent through conditional writes of their effects; no idempotency table."
   }
   assert {
     condition     = keys(output.registration.subscribers) == ["analytics", "mailing", "onboarding", "sales-lead"]
