@@ -67,3 +67,21 @@ def test_apply_runs_behind_an_environment_with_the_deploy_role() -> None:
     assert ":role/switchyard-deploy" in text and "make apply" in text
     order = [job.get("needs") for job in jobs(ROOT / ".github" / "workflows" / "deploy.yml").values()]
     assert order == [None, "test", "dev", "staging"], "promotion must be test -> dev -> staging -> prod"
+
+
+def test_pull_requests_plan_dev_only_with_the_pull_request_plan_role() -> None:
+    """Pull-request code runs with the credentials it gets: never a role that reads staging or prod."""
+    plan = jobs(ROOT / ".github" / "workflows" / "pull-request.yml")["plan"]
+    assert plan["strategy"]["matrix"]["environment"] == ["dev"]
+    roles = re.findall(r":role/([\w+=,.@-]+)", yaml.safe_dump(plan["steps"]))
+    assert roles == ["switchyard-pr-plan"], roles
+    registry = yaml.safe_load((ROOT / "environments" / "accounts.json").read_text())["environments"]
+    opted_in = sorted(e for e, entry in registry.items() if entry.get("pull_request_plans") and not entry["emulated"])
+    assert opted_in == plan["strategy"]["matrix"]["environment"], "the matrix must be the accounts with a pr-plan role"
+
+
+def test_only_the_deploy_workflow_assumes_the_deploy_role() -> None:
+    """The deploy trust pins job_workflow_ref to deploy-environment.yml: no other workflow may try."""
+    for path in WORKFLOWS:
+        if path.name != "deploy-environment.yml":
+            assert ":role/switchyard-deploy" not in path.read_text(), path.name
