@@ -67,9 +67,11 @@ class Bootstrapped:
         self.url = url
         self.outputs = outputs
         self.operator = SimulatedAccount(url, ACCOUNT.account_id, ACCOUNT.region, ACCOUNT.bootstrap_role_name)
-        iam = self.operator.client("iam")
-        self.deploy = role_principal(iam, ACCOUNT.deploy_role_name)
-        self.pr_plan = role_principal(iam, "switchyard-pr-plan")
+        self.deploy = role_principal(self.operator.client("iam"), ACCOUNT.deploy_role_name)
+
+    @property
+    def pr_plan(self) -> Principal:
+        return role_principal(self.operator.client("iam"), "switchyard-pr-plan")
 
 
 @pytest.fixture(scope="module")
