@@ -2,10 +2,14 @@
 
 Covers aws_iam_policy_document data sources, inline `jsonencode` policies and JSON strings on
 aws_iam_policy, aws_iam_role_policy, aws_iam_user_policy, aws_iam_group_policy and
-aws_iam_role.inline_policy. Deny statements pass (the standard Deny-insecure-transport
-statement uses sqs:* with Principal *). In resource-based statements (those naming
-principals: key, queue and topic policies) Resource "*" means the resource the policy is
-attached to, so only the action rule applies there.
+aws_iam_role.inline_policy. Action lists checkov cannot resolve fail when they can only be
+wildcards: a for-expression such as `[for s in var.services : "${s}:*"]` (the shape of a
+permissions boundary that allows whole services, iam and sts included) renders either as an
+unresolved string ending in `}:*` or, once checkov substitutes the variable, as an empty list;
+an Allow statement with no action checkov can see is not passed unseen. Deny statements pass
+(the standard Deny-insecure-transport statement uses sqs:* with Principal *). In
+resource-based statements (those naming principals: key, queue and topic policies) Resource
+"*" means the resource the policy is attached to, so only the action rule applies there.
 """
 
 from __future__ import annotations
@@ -37,11 +41,23 @@ def _as_list(value: Any) -> list[Any]:
     return [value]
 
 
+# `${service}:*` inside an expression checkov left unresolved: a wildcard over computed services.
+UNRESOLVED_WILDCARD = re.compile(r"\}:\*")
+# What checkov leaves of a computed action list inside an unresolved jsonencode(): "'Action': []".
+EMPTY_ACTIONS = re.compile(r"""['"](?:Not)?Action['"]: \[\]""")
+
+
 def statement_problems(effect: Any, actions: list[Any], resources: list[Any], resource_based: bool) -> list[str]:
     if str(g.first(effect) or "Allow") != "Allow":
         return []
     problems = []
     actions = [a for a in actions if isinstance(a, str)]
+    if not actions:
+        return ["allows actions checkov cannot resolve (a computed list renders empty): name them"]
+    unresolved = [a for a in actions if "${" in a and UNRESOLVED_WILDCARD.search(a)]
+    if unresolved:
+        problems.append(f"allows a computed wildcard action list {unresolved[0][:80]!r}")
+        actions = [a for a in actions if a not in unresolved]
     wildcard = [a for a in actions if a in ("*", "*:*") or (not resource_based and a.endswith(":*"))]
     if wildcard:
         problems.append(f"allows wildcard action(s) {sorted(set(wildcard))}")
@@ -58,6 +74,12 @@ def document_problems(document: Any) -> list[str]:
         try:
             document = json.loads(document)
         except ValueError:
+            if "${jsonencode(" in document:
+                flat = document.replace("\\", "")
+                if UNRESOLVED_WILDCARD.search(flat):
+                    return ["jsonencode() builds wildcard actions checkov cannot resolve (a for-expression)"]
+                if EMPTY_ACTIONS.search(flat):
+                    return ["jsonencode() holds an action list checkov renders empty: name the actions"]
             return []  # a reference such as data.aws_iam_policy_document.x.json: that data source is checked
     if not isinstance(document, dict):
         return []

@@ -150,14 +150,18 @@ locals {
       },
       # State is encrypted with the state key or not written: a put that asks for AES256, for
       # another key, or for aws:kms without a key (S3 would use aws/s3) is refused. A put without
-      # encryption headers gets the bucket default, which is this key.
+      # encryption headers gets the bucket default, which is this key (Null = false: the negated
+      # operators alone, with or without IfExists, would also refuse a put without the header).
       {
         Sid       = "DenyPutsWithAnotherAlgorithm"
         Effect    = "Deny"
         Principal = "*"
         Action    = "s3:PutObject"
         Resource  = "${aws_s3_bucket.state.arn}/*"
-        Condition = { StringNotEqualsIfExists = { "s3:x-amz-server-side-encryption" = "aws:kms" } }
+        Condition = {
+          Null            = { "s3:x-amz-server-side-encryption" = "false" }
+          StringNotEquals = { "s3:x-amz-server-side-encryption" = "aws:kms" }
+        }
       },
       {
         Sid       = "DenyPutsWithAnotherKey"
@@ -165,7 +169,10 @@ locals {
         Principal = "*"
         Action    = "s3:PutObject"
         Resource  = "${aws_s3_bucket.state.arn}/*"
-        Condition = { StringNotEqualsIfExists = { "s3:x-amz-server-side-encryption-aws-kms-key-id" = aws_kms_key.state.arn } }
+        Condition = {
+          Null            = { "s3:x-amz-server-side-encryption-aws-kms-key-id" = "false" }
+          StringNotEquals = { "s3:x-amz-server-side-encryption-aws-kms-key-id" = aws_kms_key.state.arn }
+        }
       },
       {
         Sid       = "DenyKmsPutsWithoutTheKey"

@@ -88,6 +88,12 @@ def test_policy_passes_its_good_fixture(check_id: str, failures: list[dict[str, 
     assert flagged == [], [(f["resource"], f.get("details")) for f in flagged]
 
 
+def test_swy7_flags_a_boundary_of_whole_services_built_by_a_for_expression(failures: list[dict[str, Any]]) -> None:
+    """The account baseline's boundary before issue 14 passed: checkov renders the list empty."""
+    flagged = {f["resource"] for f in failures if f["check_id"] == "CKV2_SWY_7" and "/bad/boundary/" in f["file_path"]}
+    assert flagged == {"aws_iam_policy.bad", "aws_iam_policy_document.bad"}, flagged
+
+
 def test_the_deny_insecure_transport_statement_passes(failures: list[dict[str, Any]]) -> None:
     assert not [f for f in failures if f["resource"].endswith("aws_iam_policy_document.tls_only")]
 

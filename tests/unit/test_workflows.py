@@ -177,3 +177,21 @@ def test_packages_are_installed_before_aws_credentials_are_configured(path: Path
                 f"{path.name}:{name}: run `make setup package-lambdas` before configure-aws-credentials, "
                 "or the later make target installs them with credentials present"
             )
+
+
+def test_pull_requests_plan_dev_only_with_the_pull_request_plan_role() -> None:
+    """Pull-request code runs with the credentials it gets: never a role that reads staging or prod."""
+    plan = jobs(ROOT / ".github" / "workflows" / "pull-request.yml")["plan"]
+    assert plan["strategy"]["matrix"]["environment"] == ["dev"]
+    roles = re.findall(r":role/([\w+=,.@-]+)", yaml.safe_dump(plan["steps"]))
+    assert roles == ["switchyard-pr-plan"], roles
+    registry = yaml.safe_load((ROOT / "environments" / "accounts.json").read_text())["environments"]
+    opted_in = sorted(e for e, entry in registry.items() if entry.get("pull_request_plans") and not entry["emulated"])
+    assert opted_in == plan["strategy"]["matrix"]["environment"], "the matrix must be the accounts with a pr-plan role"
+
+
+def test_only_the_deploy_workflow_assumes_the_deploy_role() -> None:
+    """The deploy trust pins job_workflow_ref to deploy-environment.yml: no other workflow may try."""
+    for path in WORKFLOWS:
+        if path.name != "deploy-environment.yml":
+            assert ":role/switchyard-deploy" not in path.read_text(), path.name

@@ -122,7 +122,7 @@ run "pull_request_plan_role_reads_configuration_and_state_not_data" {
   }
   assert {
     condition = alltrue([
-      for action in ["dynamodb:GetItem", "dynamodb:Scan", "dynamodb:Query", "sqs:ReceiveMessage", "secretsmanager:GetSecretValue", "logs:GetLogEvents"] :
+      for action in ["dynamodb:GetItem", "dynamodb:Scan", "dynamodb:Query", "sqs:Receive*", "secretsmanager:GetSecretValue", "logs:GetLogEvents"] :
       contains(one([for st in jsondecode(aws_iam_role_policy.pr_plan_no_data_plane[0].policy).Statement : st.Action if st.Sid == "NoDataPlaneReads"]), action)
     ])
     error_message = "The pull-request plan role must be denied data-plane reads (items, messages, secrets, logs)."
@@ -207,14 +207,14 @@ run "state_bucket_is_versioned_encrypted_private_and_tls_only" {
   assert {
     condition = anytrue([
       for st in jsondecode(aws_s3_bucket_policy.state.policy).Statement :
-      st.Effect == "Deny" && st.Action == "s3:PutObject" && try(st.Condition.StringNotEqualsIfExists["s3:x-amz-server-side-encryption"], "") == "aws:kms"
+      st.Effect == "Deny" && st.Action == "s3:PutObject" && try(st.Condition.StringNotEquals["s3:x-amz-server-side-encryption"], "") == "aws:kms"
     ])
     error_message = "The bucket policy must refuse puts that ask for another algorithm than aws:kms (the S3 backend's AES256)."
   }
   assert {
     condition = anytrue([
       for st in jsondecode(aws_s3_bucket_policy.state.policy).Statement :
-      st.Effect == "Deny" && st.Action == "s3:PutObject" && try(st.Condition.StringNotEqualsIfExists["s3:x-amz-server-side-encryption-aws-kms-key-id"], "") == aws_kms_key.state.arn
+      st.Effect == "Deny" && st.Action == "s3:PutObject" && try(st.Condition.StringNotEquals["s3:x-amz-server-side-encryption-aws-kms-key-id"], "") == aws_kms_key.state.arn
     ]) && anytrue([
       for st in jsondecode(aws_s3_bucket_policy.state.policy).Statement :
       st.Effect == "Deny" && try(st.Condition.Null["s3:x-amz-server-side-encryption-aws-kms-key-id"], "") == "true"
