@@ -26,7 +26,7 @@ variable "artifacts_dir" {
 variable "lambda_defaults" {
   description = "Sizing shared by every function of the platform."
   type = object({
-    architecture       = optional(string, "x86_64")
+    architecture       = optional(string, "arm64")
     memory_size        = optional(number, 256)
     timeout            = optional(number, 30)
     log_retention_days = optional(number, 30)
@@ -154,5 +154,19 @@ variable "registration" {
   validation {
     condition     = var.registration.consumer_timeout >= 3 && var.registration.consumer_timeout <= 900
     error_message = "registration.consumer_timeout must be 3-900 seconds (queues get 6x this as visibility timeout)."
+  }
+}
+
+variable "registration_api" {
+  description = "POST /registrations (API Gateway in front of the registration function): stage-wide steady rate (requests/s) and burst."
+  type = object({
+    rate_limit  = optional(number, 20)
+    burst_limit = optional(number, 40)
+  })
+  default = {}
+
+  validation {
+    condition     = var.registration_api.rate_limit > 0 && var.registration_api.burst_limit >= 1 && var.registration_api.burst_limit >= var.registration_api.rate_limit / 10
+    error_message = "registration_api: rate_limit must be > 0 and burst_limit >= 1 (and not below a tenth of the rate), for example { rate_limit = 20, burst_limit = 40 }."
   }
 }
