@@ -12,18 +12,22 @@ Terraform, so what is tested is what was deployed:
   requests can be combined into SendMessageBatch calls whose entries are exactly the rendered
   parameters (only the `SendMessageBatchRequestEntry.N.` prefix is added);
 - a DynamoDB integration's rendered JSON is sent as that action with the read role;
-- the integration response template is rendered on the service's answer.
+- the integration response template is rendered on the service's answer;
+- a Lambda proxy integration (LambdaProxyMethod) gets the REST proxy event and answers with the
+  function's statusCode and body, if the function's policy admits this API's execution ARN.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlencode
 
 import fastjsonschema
@@ -214,3 +218,146 @@ class DeployedMethod:
         answer.pop("ResponseMetadata", None)
         body = vtl.render(self.success_template, request, ctx, payload=json.dumps(answer))
         return Response(int(self.success_status), body, ctx["requestId"])
+
+
+# -- Lambda proxy integration (AWS_PROXY) ------------------------------------------------------
+
+_LAMBDA_URI = re.compile(
+    r"^arn:aws[a-z-]*:apigateway:[a-z0-9-]+:lambda:path/2015-03-31/functions/"
+    r"(arn:(aws[a-z-]*):lambda:([a-z0-9-]+):(\d{12}):function:[^/]+)/invocations$"
+)
+_INTERNAL_ERROR = json.dumps({"message": "Internal server error"})
+
+
+class Invoker(Protocol):
+    def invoke(self, event: dict[str, Any]) -> Any: ...
+
+
+class LambdaProxyMethod:
+    """A deployed method whose integration is a Lambda proxy, played the way API Gateway runs it.
+
+    Read back from the emulator: the integration (type AWS_PROXY, POST to the function's invoke
+    ARN), the stage, the resource path and the function's resource policy. A request becomes the
+    REST API proxy event (payload format 1.0); the function's {statusCode, headers, body} is the
+    response. As API Gateway answers: 500 when the function's policy does not let this API,
+    stage, method and path invoke it; 502 when the function fails or returns anything else.
+    """
+
+    def __init__(
+        self, apigateway: Any, lambda_client: Any, rest_api_id: str, resource_id: str, http_method: str
+    ) -> None:
+        self.rest_api_id = rest_api_id
+        self.http_method = http_method
+        self.resource = apigateway.get_resource(restApiId=rest_api_id, resourceId=resource_id)
+        integration = apigateway.get_integration(restApiId=rest_api_id, resourceId=resource_id, httpMethod=http_method)
+        match = _LAMBDA_URI.match(integration.get("uri", ""))
+        if integration.get("type") != "AWS_PROXY" or integration.get("httpMethod") != "POST" or not match:
+            raise ValueError(f"not a Lambda proxy integration: {integration.get('type')} {integration.get('uri')}")
+        self.function_arn, partition, self.region, self.account_id = match.groups()
+        _, _, name_and_qualifier = self.function_arn.partition(":function:")
+        name, _, qualifier = name_and_qualifier.partition(":")
+        self.function_name: str = name
+        stage = apigateway.get_stages(restApiId=rest_api_id)["item"][0]
+        self.stage, self.deployment_id = stage["stageName"], stage.get("deploymentId")
+        self.source_arn = (
+            f"arn:{partition}:execute-api:{self.region}:{self.account_id}:{rest_api_id}"
+            f"/{self.stage}/{http_method}{self.resource['path']}"
+        )
+        self.permitted = self._permitted(lambda_client, qualifier or None)
+
+    def _permitted(self, lambda_client: Any, qualifier: str | None) -> bool:
+        """Does the function's resource policy let API Gateway invoke it from this source ARN?"""
+        args = {"FunctionName": self.function_name, **({"Qualifier": qualifier} if qualifier else {})}
+        try:
+            statements = json.loads(lambda_client.get_policy(**args)["Policy"])["Statement"]
+        except lambda_client.exceptions.ResourceNotFoundException:
+            return False
+        for statement in statements:
+            principal = statement.get("Principal", {})
+            service = principal.get("Service") if isinstance(principal, dict) else None
+            source = (statement.get("Condition", {}).get("ArnLike", {})).get("AWS:SourceArn", "")
+            if (
+                statement.get("Effect") == "Allow"
+                and service == "apigateway.amazonaws.com"
+                and statement.get("Action") in ("lambda:InvokeFunction", ["lambda:InvokeFunction"])
+                and source
+                and fnmatch.fnmatchcase(self.source_arn, source)
+            ):
+                return True
+        return False
+
+    def event(
+        self, body: str | None, *, headers: dict[str, str], request_time_ms: int, request_id: str
+    ) -> dict[str, Any]:
+        """The REST API Lambda proxy event (payload 1.0) for one request."""
+        path = self.resource["path"]
+        domain = f"{self.rest_api_id}.execute-api.{self.region}.amazonaws.com"
+        all_headers = {"Host": domain, **headers}
+        identity_fields = (
+            "cognitoIdentityPoolId", "accountId", "cognitoIdentityId", "caller", "principalOrgId", "accessKey",
+            "cognitoAuthenticationType", "cognitoAuthenticationProvider", "userArn", "user",
+        )  # fmt: skip
+        request_time = datetime.fromtimestamp(request_time_ms / 1000, tz=UTC)
+        return {
+            "resource": path,
+            "path": path,
+            "httpMethod": self.http_method,
+            "headers": all_headers,
+            "multiValueHeaders": {name: [value] for name, value in all_headers.items()},
+            "queryStringParameters": None,
+            "multiValueQueryStringParameters": None,
+            "pathParameters": None,
+            "stageVariables": None,
+            "requestContext": {
+                "resourceId": self.resource["id"],
+                "resourcePath": path,
+                "httpMethod": self.http_method,
+                "extendedRequestId": request_id[:16],
+                "requestTime": request_time.strftime("%d/%b/%Y:%H:%M:%S +0000"),
+                "path": f"/{self.stage}{path}",
+                "accountId": self.account_id,
+                "protocol": "HTTP/1.1",
+                "stage": self.stage,
+                "domainPrefix": self.rest_api_id,
+                "requestTimeEpoch": request_time_ms,
+                "requestId": request_id,
+                "identity": {
+                    **dict.fromkeys(identity_fields),
+                    "sourceIp": "127.0.0.1",
+                    "userAgent": all_headers.get("User-Agent"),
+                },
+                "domainName": domain,
+                "deploymentId": self.deployment_id,
+                "apiId": self.rest_api_id,
+            },
+            "body": body,
+            "isBase64Encoded": False,
+        }
+
+    def send(
+        self,
+        environment: Invoker,
+        body: str | None,
+        *,
+        request_time_ms: int,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        """One request: permission check, proxy event, the function's answer as the response."""
+        request_id = str(uuid.uuid4())
+        if not self.permitted:
+            return Response(500, _INTERNAL_ERROR, request_id)  # "Invalid permissions on Lambda function"
+        event = self.event(
+            body,
+            headers={"Content-Type": "application/json", **(headers or {})},
+            request_time_ms=request_time_ms,
+            request_id=request_id,
+        )
+        try:
+            result = environment.invoke(event)
+        except Exception:  # a function error is API Gateway's 502, whatever it was
+            return Response(502, _INTERNAL_ERROR, request_id)
+        status = result.get("statusCode") if isinstance(result, dict) else None
+        answer = result.get("body", "") if isinstance(result, dict) else None
+        if not isinstance(status, int) or not 100 <= status <= 599 or not isinstance(answer, str):
+            return Response(502, _INTERNAL_ERROR, request_id)  # "Malformed Lambda proxy response"
+        return Response(status, answer, request_id)

@@ -70,3 +70,17 @@ output "registration" {
     subscribers   = module.registration.subscribers
   }
 }
+
+output "registration_api" {
+  description = "Sign-ups over HTTPS: POST {invoke_url} with a JSON body; API Gateway proxies to the registration function (201/400)."
+  value = {
+    invoke_url            = "${aws_api_gateway_stage.registration.invoke_url}/${local.registration_api_path}"
+    rest_api_id           = aws_api_gateway_rest_api.registration.id
+    stage_name            = aws_api_gateway_stage.registration.stage_name
+    resource_id           = aws_api_gateway_resource.registrations.id
+    http_method           = aws_api_gateway_method.register.http_method
+    execution_arn         = aws_api_gateway_rest_api.registration.execution_arn
+    access_log_group_name = aws_cloudwatch_log_group.registration_api_access.name
+    function_name         = module.registration_api_function.function_name
+  }
+}

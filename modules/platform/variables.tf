@@ -223,3 +223,17 @@ variable "permissions_boundary_arn" {
     error_message = "permissions_boundary_arn must be a managed policy ARN such as \"arn:aws:iam::123456789012:policy/switchyard-boundary\" (the account baseline's permissions_boundary_arn output), or null."
   }
 }
+
+variable "registration_api" {
+  description = "POST /registrations (API Gateway in front of the registration function): stage-wide steady rate (requests/s) and burst."
+  type = object({
+    rate_limit  = optional(number, 20)
+    burst_limit = optional(number, 40)
+  })
+  default = {}
+
+  validation {
+    condition     = var.registration_api.rate_limit > 0 && var.registration_api.burst_limit >= 1 && var.registration_api.burst_limit >= var.registration_api.rate_limit / 10
+    error_message = "registration_api: rate_limit must be > 0 and burst_limit >= 1 (and not below a tenth of the rate), for example { rate_limit = 20, burst_limit = 40 }."
+  }
+}

@@ -10,7 +10,7 @@ Tracing is chosen by SWITCHYARD_TRACING (the lambda-function module's `tracing` 
 - "xray-sdk": Powertools Tracer on top, with aws_xray_sdk patching botocore only: a subsegment
   for the handler and every `capture_method`, ColdStart and Service annotations, and one
   subsegment per AWS call (DynamoDB, SQS, SNS nodes in the service map). Costs the SDK's import
-  and patching at every cold start (figures in lambdas/shared/README.md).
+  and patching at every cold start (figures: README.md, "Cold start").
 Handlers decorate with `tracer.capture_lambda_handler` / `tracer.capture_method` either way.
 """
 
