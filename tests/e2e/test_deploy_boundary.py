@@ -20,11 +20,12 @@ from typing import Any
 
 import pytest
 
+from emulation import emulator
+from emulation.harness.accounts import SimulatedAccount
+from emulation.sandbox import bootstrap
 from infra import app as infra_app
-from tools import emulator, envctl
-from tools.harness.accounts import SimulatedAccount
+from tools import envctl
 from tools.iam_eval import Policy, Principal, Request
-from tools.sandbox import bootstrap
 
 pytestmark = pytest.mark.e2e
 ENV = "sandbox-dev"

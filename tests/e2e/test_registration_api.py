@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from emulation.harness.apigateway import LambdaProxyMethod
 from tests.e2e.conftest import Deployed
-from tools.harness.apigateway import LambdaProxyMethod
 
 pytestmark = pytest.mark.e2e
 

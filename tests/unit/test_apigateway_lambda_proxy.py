@@ -17,8 +17,8 @@ from typing import Any
 import boto3
 import pytest
 
+from emulation.harness.apigateway import LambdaProxyMethod
 from tests.conftest import REGION
-from tools.harness.apigateway import LambdaProxyMethod
 
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "aws-events"
 
