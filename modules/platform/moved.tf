@@ -1,6 +1,7 @@
-# Resources deployed before the queues moved into ../sqs-queue keep their identity: these
-# blocks make Terraform move them in state instead of destroying and recreating them
-# (python -m tools.moved_proof shows the plan from main's sandbox: nothing destroyed).
+# Resources deployed before the queues moved into ../sqs-queue, and the voting tables into
+# one map, keep their identity: these blocks make Terraform move them in state instead of
+# destroying and recreating them (python -m tools.moved_proof shows the plan from main's
+# sandbox: nothing destroyed).
 # modules/queue-load-leveling moves its own; pubsub-fanout's are keyed by subscriber, so
 # they are written here, where the keys are known.
 moved {
@@ -131,4 +132,19 @@ moved {
 moved {
   from = module.registration.aws_cloudwatch_metric_alarm.dlq_depth["sales-lead"]
   to   = module.registration.module.queue["sales-lead"].aws_cloudwatch_metric_alarm.dlq_depth
+}
+
+moved {
+  from = aws_dynamodb_table.polls
+  to   = aws_dynamodb_table.voting["polls"]
+}
+
+moved {
+  from = aws_dynamodb_table.votes
+  to   = aws_dynamodb_table.voting["votes"]
+}
+
+moved {
+  from = aws_dynamodb_table.tallies
+  to   = aws_dynamodb_table.voting["tallies"]
 }

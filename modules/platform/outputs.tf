@@ -48,9 +48,9 @@ output "voting" {
     queue_arn             = module.voting_api.queue_arn
     dlq_url               = module.voting_api.dlq_url
     dlq_arn               = module.voting_api.dlq_arn
-    polls_table_name      = aws_dynamodb_table.polls.name
-    votes_table_name      = aws_dynamodb_table.votes.name
-    tallies_table_name    = aws_dynamodb_table.tallies.name
+    polls_table_name      = aws_dynamodb_table.voting["polls"].name
+    votes_table_name      = aws_dynamodb_table.voting["votes"].name
+    tallies_table_name    = aws_dynamodb_table.voting["tallies"].name
     function_name         = module.voting_function.function_name
     function_arn          = module.voting_function.function_arn
     role_arn              = module.voting_function.role_arn

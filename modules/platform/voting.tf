@@ -6,80 +6,40 @@ locals {
   voting_name = "${var.name_prefix}-voting"
 }
 
-# One item per poll: its choices (string set) and closing time (epoch ms). Published by the
-# poll owner; the voting function only reads it.
-resource "aws_dynamodb_table" "polls" {
-  #checkov:skip=CKV_AWS_28:PITR follows var.data_protection (default on); a validation refuses turning it off outside the sandbox
-  name                        = "${var.name_prefix}-polls"
-  billing_mode                = "PAY_PER_REQUEST"
-  hash_key                    = "pollId"
-  deletion_protection_enabled = var.data_protection.deletion_protection
-
-  attribute {
-    name = "pollId"
-    type = "S"
+locals {
+  voting_tables = {
+    # name => key schema (hash, optional range)
+    # One item per poll: its choices (string set) and closing time (epoch ms). Published by
+    # the poll owner; the voting function only reads it.
+    polls = { hash_key = "pollId", range_key = null }
+    # One item per (poll, user): the vote that currently counts (choice, submittedAtMs).
+    votes = { hash_key = "pollId", range_key = "userId" }
+    # One item per (poll, choice): the count, changed only in the same transaction as the vote.
+    tallies = { hash_key = "pollId", range_key = "choice" }
   }
-
-  point_in_time_recovery {
-    enabled = var.data_protection.point_in_time_recovery
-  }
-
-  server_side_encryption {
-    enabled     = true
-    kms_key_arn = aws_kms_key.platform.arn
-  }
-
-  tags = var.tags
 }
 
-# One item per (poll, user): the vote that currently counts (choice, submittedAtMs).
-resource "aws_dynamodb_table" "votes" {
+resource "aws_dynamodb_table" "voting" {
   #checkov:skip=CKV_AWS_28:PITR follows var.data_protection (default on); a validation refuses turning it off outside the sandbox
-  name                        = "${var.name_prefix}-votes"
+  for_each = local.voting_tables
+
+  name                        = "${var.name_prefix}-${each.key}"
   billing_mode                = "PAY_PER_REQUEST"
-  hash_key                    = "pollId"
-  range_key                   = "userId"
+  hash_key                    = each.value.hash_key
+  range_key                   = each.value.range_key
   deletion_protection_enabled = var.data_protection.deletion_protection
 
   attribute {
-    name = "pollId"
+    name = each.value.hash_key
     type = "S"
   }
 
-  attribute {
-    name = "userId"
-    type = "S"
-  }
-
-  point_in_time_recovery {
-    enabled = var.data_protection.point_in_time_recovery
-  }
-
-  server_side_encryption {
-    enabled     = true
-    kms_key_arn = aws_kms_key.platform.arn
-  }
-
-  tags = var.tags
-}
-
-# One item per (poll, choice): the count, changed only in the same transaction as the vote.
-resource "aws_dynamodb_table" "tallies" {
-  #checkov:skip=CKV_AWS_28:PITR follows var.data_protection (default on); a validation refuses turning it off outside the sandbox
-  name                        = "${var.name_prefix}-tallies"
-  billing_mode                = "PAY_PER_REQUEST"
-  hash_key                    = "pollId"
-  range_key                   = "choice"
-  deletion_protection_enabled = var.data_protection.deletion_protection
-
-  attribute {
-    name = "pollId"
-    type = "S"
-  }
-
-  attribute {
-    name = "choice"
-    type = "S"
+  dynamic "attribute" {
+    for_each = each.value.range_key == null ? [] : [each.value.range_key]
+    content {
+      name = attribute.value
+      type = "S"
+    }
   }
 
   point_in_time_recovery {
@@ -110,9 +70,9 @@ module "voting_function" {
   kms_key_arn        = aws_kms_key.platform.arn
   layer_arns         = [aws_lambda_layer_version.shared.arn]
   environment_variables = {
-    POLLS_TABLE_NAME      = aws_dynamodb_table.polls.name
-    VOTES_TABLE_NAME      = aws_dynamodb_table.votes.name
-    TALLIES_TABLE_NAME    = aws_dynamodb_table.tallies.name
+    POLLS_TABLE_NAME      = aws_dynamodb_table.voting["polls"].name
+    VOTES_TABLE_NAME      = aws_dynamodb_table.voting["votes"].name
+    TALLIES_TABLE_NAME    = aws_dynamodb_table.voting["tallies"].name
     DEAD_LETTER_QUEUE_URL = module.voting_api.dlq_url
   }
 
@@ -122,16 +82,16 @@ module "voting_function" {
   policy_statements = {
     ReadPolls = {
       actions   = ["dynamodb:GetItem"]
-      resources = [aws_dynamodb_table.polls.arn]
+      resources = [aws_dynamodb_table.voting["polls"].arn]
     }
     RecordVotes = {
       # TransactWriteItems is authorised per contained action.
       actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"]
-      resources = [aws_dynamodb_table.votes.arn]
+      resources = [aws_dynamodb_table.voting["votes"].arn]
     }
     CountVotes = {
       actions   = ["dynamodb:UpdateItem"]
-      resources = [aws_dynamodb_table.tallies.arn]
+      resources = [aws_dynamodb_table.voting["tallies"].arn]
     }
   }
   tags = var.tags
@@ -150,10 +110,10 @@ module "voting_api" {
   # Results come straight from the tallies table: one Query, no function to cold-start.
   read_route = {
     path      = "polls/{pollId}/results"
-    table_arn = aws_dynamodb_table.tallies.arn
+    table_arn = aws_dynamodb_table.voting["tallies"].arn
     action    = "Query"
     request_template = jsonencode({
-      TableName                 = aws_dynamodb_table.tallies.name
+      TableName                 = aws_dynamodb_table.voting["tallies"].name
       KeyConditionExpression    = "pollId = :pollId"
       ExpressionAttributeValues = { ":pollId" = { S = "$util.escapeJavaScript($input.params().path.get('pollId'))" } }
       ConsistentRead            = true

@@ -153,15 +153,15 @@ run "voting_workload" {
   command = plan
 
   assert {
-    condition     = alltrue([for t in [aws_dynamodb_table.polls, aws_dynamodb_table.votes, aws_dynamodb_table.tallies] : t.server_side_encryption[0].enabled && t.server_side_encryption[0].kms_key_arn == aws_kms_key.platform.arn])
+    condition     = alltrue([for t in [aws_dynamodb_table.voting["polls"], aws_dynamodb_table.voting["votes"], aws_dynamodb_table.voting["tallies"]] : t.server_side_encryption[0].enabled && t.server_side_encryption[0].kms_key_arn == aws_kms_key.platform.arn])
     error_message = "Voting tables are encrypted with the platform CMK."
   }
   assert {
-    condition     = alltrue([for t in [aws_dynamodb_table.polls, aws_dynamodb_table.votes, aws_dynamodb_table.tallies] : t.point_in_time_recovery[0].enabled && t.deletion_protection_enabled])
+    condition     = alltrue([for t in [aws_dynamodb_table.voting["polls"], aws_dynamodb_table.voting["votes"], aws_dynamodb_table.voting["tallies"]] : t.point_in_time_recovery[0].enabled && t.deletion_protection_enabled])
     error_message = "Voting tables keep PITR and deletion protection outside the sandbox."
   }
   assert {
-    condition     = aws_dynamodb_table.votes.hash_key == "pollId" && aws_dynamodb_table.votes.range_key == "userId" && aws_dynamodb_table.tallies.range_key == "choice"
+    condition     = aws_dynamodb_table.voting["votes"].hash_key == "pollId" && aws_dynamodb_table.voting["votes"].range_key == "userId" && aws_dynamodb_table.voting["tallies"].range_key == "choice"
     error_message = "One vote per (poll, user); one tally per (poll, choice)."
   }
   assert {
@@ -181,7 +181,7 @@ run "voting_workload" {
     error_message = "The voting API uses an API key and usage plan by default."
   }
   assert {
-    condition     = output.voting.function_arn == module.voting_function.function_arn && output.voting.dlq_url == module.voting_api.dlq_url && output.voting.tallies_table_name == aws_dynamodb_table.tallies.name
+    condition     = output.voting.function_arn == module.voting_function.function_arn && output.voting.dlq_url == module.voting_api.dlq_url && output.voting.tallies_table_name == aws_dynamodb_table.voting["tallies"].name
     error_message = "The voting outputs expose the function, the DLQ and the tables."
   }
 }
@@ -195,7 +195,7 @@ run "voting_sandbox_can_be_destroyed" {
   }
 
   assert {
-    condition     = !aws_dynamodb_table.votes.deletion_protection_enabled && !aws_dynamodb_table.tallies.deletion_protection_enabled && !aws_dynamodb_table.polls.deletion_protection_enabled
+    condition     = !aws_dynamodb_table.voting["votes"].deletion_protection_enabled && !aws_dynamodb_table.voting["tallies"].deletion_protection_enabled && !aws_dynamodb_table.voting["polls"].deletion_protection_enabled
     error_message = "The sandbox can destroy the voting tables."
   }
 }
