@@ -15,6 +15,8 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 FUNCTIONS := $(patsubst lambdas/%/handler.py,%,$(wildcard lambdas/*/handler.py))
 FUNCTION_ZIPS := $(FUNCTIONS:%=build/lambdas/%.zip)
 LAYER_ZIP := build/layers/shared.zip
+# Request schemas API Gateway validates against, from the function that owns them (one source).
+API_SCHEMAS := build/schemas/vote.schema.json
 LAYER_SOURCES := $(shell find lambdas/shared -type f ! -path '*/__pycache__/*' ! -name '*.pyc' 2>/dev/null)
 # The layer's compiled wheels are per instruction set; Terraform's lambda_defaults.architecture
 # must match (modules/platform checks it against LAYER_ARCHITECTURE_STAMP at plan time).
@@ -67,7 +69,10 @@ $(TF_CLI_CONFIG_FILE): tools/tf_cli_config.py | $(SETUP_STAMP)
 	@$(PY) tools/tf_cli_config.py $@
 
 # --- packaging -----------------------------------------------------------------------------
-package-lambdas: $(FUNCTION_ZIPS) $(LAYER_ZIP) ## build deterministic zips (no-op when nothing changed)
+package-lambdas: $(FUNCTION_ZIPS) $(LAYER_ZIP) $(API_SCHEMAS) ## build deterministic zips (no-op when nothing changed)
+
+build/schemas/vote.schema.json: lambdas/voting/vote.schema.json
+	@mkdir -p $(@D) && cp $< $@
 
 .SECONDEXPANSION:
 build/lambdas/%.zip: $$(shell find lambdas/$$* -type f ! -path '*/__pycache__/*' ! -name '*.pyc') tools/package_lambdas.py | $(SETUP_STAMP)

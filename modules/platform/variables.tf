@@ -19,7 +19,7 @@ variable "environment" {
 }
 
 variable "artifacts_dir" {
-  description = "Folder that `make package-lambdas` fills: lambdas/<function>.zip and layers/shared.zip."
+  description = "Folder that `make package-lambdas` fills: lambdas/<function>.zip, layers/shared.zip (+ shared.architecture) and schemas/<request>.schema.json. The module reads nothing else of the repository."
   type        = string
 }
 

@@ -105,7 +105,7 @@ module "voting_api" {
   name = local.voting_name
   write_route = {
     path   = "polls/{pollId}/votes"
-    schema = file("${path.module}/../../lambdas/voting/vote.schema.json")
+    schema = file("${var.artifacts_dir}/schemas/vote.schema.json") # make package-lambdas copies lambdas/voting/vote.schema.json
   }
   # Results come straight from the tallies table: one Query, no function to cold-start.
   read_route = {

@@ -51,9 +51,13 @@ def test_malformed_messages_say_why(raw: str, attributes: dict[str, str], reason
 
 
 def test_the_consumer_validates_against_the_schema_api_gateway_uses() -> None:
-    """One source of truth: modules/platform/voting.tf gives API Gateway's model this same file."""
-    voting_tf = (Path(__file__).resolve().parents[2] / "modules" / "platform" / "voting.tf").read_text()
-    assert 'file("${path.module}/../../lambdas/voting/vote.schema.json")' in voting_tf
+    """One source of truth: make copies this file into the artifacts, where modules/platform/voting.tf
+    gives it to API Gateway's model (the module reads nothing of the repository but its inputs)."""
+    root = Path(__file__).resolve().parents[2]
+    voting_tf = (root / "modules" / "platform" / "voting.tf").read_text()
+    assert 'file("${var.artifacts_dir}/schemas/vote.schema.json")' in voting_tf
+    makefile = (root / "Makefile").read_text()
+    assert "build/schemas/vote.schema.json: lambdas/voting/vote.schema.json\n\t@mkdir -p $(@D) && cp $< $@" in makefile
     assert core.SCHEMA_FILE == SCHEMA_FILE
     assert not hasattr(core, "USER_ID") and not hasattr(core, "SUBMITTED_AT")  # no second copy of its rules
 
