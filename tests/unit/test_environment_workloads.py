@@ -33,8 +33,8 @@ FUNCTIONS = {
     **{f"registration_{c.replace('-', '_')}": f'module.registration.module.consumer["{c}"]' for c in CONSUMERS},
 }
 MAPPINGS = {
-    "audit": "aws_lambda_event_source_mapping.audit",
-    "voting": "module.voting_api.aws_lambda_event_source_mapping.this",
+    "audit": "module.audit_queue.aws_lambda_event_source_mapping.this[0]",
+    "voting": "module.voting_api.module.queue.aws_lambda_event_source_mapping.this[0]",
     **{c: f'module.registration.aws_lambda_event_source_mapping.this["{c}"]' for c in CONSUMERS},
 }
 
@@ -100,7 +100,12 @@ def test_a_tfvars_file_sizes_voting_and_registration(terraform_env: dict[str, st
 
     # ... and the sized file reaches every mapping, queue, function and the usage plan.
     assert sized.mapping("voting") == (40, 25, 2)
-    assert json.loads(sized.after("module.voting_api.aws_sqs_queue.this")["redrive_policy"])["maxReceiveCount"] == 7
+    assert (
+        json.loads(sized.after("module.voting_api.module.queue.aws_sqs_queue.this")["redrive_policy"])[
+            "maxReceiveCount"
+        ]
+        == 7
+    )
     usage_plan = sized.after("module.voting_api.aws_api_gateway_usage_plan.this[0]")
     assert usage_plan["quota_settings"][0]["limit"] == 100000
     assert usage_plan["throttle_settings"][0] == {"rate_limit": 500, "burst_limit": 200}  # burst: platform default
@@ -108,7 +113,10 @@ def test_a_tfvars_file_sizes_voting_and_registration(terraform_env: dict[str, st
     assert sized.mapping("mailing") == (3, 5, 1)  # consumers.mailing overrides the workload figure
     mailing = sized.function("registration_mailing")
     assert (mailing["timeout"], mailing["memory_size"]) == (20, 512)
-    assert sized.after('module.registration.aws_sqs_queue.this["mailing"]')["visibility_timeout_seconds"] == 6 * 20
+    assert (
+        sized.after('module.registration.module.queue["mailing"].aws_sqs_queue.this')["visibility_timeout_seconds"]
+        == 6 * 20
+    )
     assert sized.function("registration_analytics")["timeout"] == 10  # registration.consumer_timeout default
     assert {f: sized.function(f)["reserved_concurrent_executions"] for f in FUNCTIONS} == {
         "audit": 11, "voting": 60, "registration_api": 12, "registration_analytics": 13,

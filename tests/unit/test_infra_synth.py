@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -14,32 +13,29 @@ from tests.unit.terraform_offline import init_and_validate
 
 ROOT = Path(__file__).resolve().parents[2]
 REGISTRY = app.load_registry()
-SYNTH_BUDGET_SECONDS = 10.0
 
 
 @pytest.fixture(scope="module")
-def synthesized(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, float]:
+def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Path:
     outdir = tmp_path_factory.mktemp("infra")
-    started = time.monotonic()
     app.synth(outdir)
-    return outdir, time.monotonic() - started
+    return outdir
 
 
 def stack(outdir: Path, env: str) -> dict[str, Any]:
     return json.loads((outdir / "stacks" / f"bootstrap-{env}" / "cdk.tf.json").read_text())
 
 
-def test_synth_of_every_account_is_fast_and_writes_one_stack_each(synthesized: tuple[Path, float]) -> None:
-    outdir, seconds = synthesized
-    assert seconds < SYNTH_BUDGET_SECONDS, f"synth took {seconds:.1f}s"
+def test_synth_of_every_account_writes_one_stack_each(synthesized: Path) -> None:
+    outdir = synthesized
     written = sorted(p.name for p in (outdir / "stacks").iterdir())
     assert written == sorted(f"bootstrap-{env}" for env in REGISTRY.accounts)
     assert len(written) == 5
 
 
 @pytest.mark.parametrize("env", sorted(REGISTRY.accounts))
-def test_each_stack_guards_its_account_and_instantiates_the_baseline(synthesized: tuple[Path, float], env: str) -> None:
-    outdir, _ = synthesized
+def test_each_stack_guards_its_account_and_instantiates_the_baseline(synthesized: Path, env: str) -> None:
+    outdir = synthesized
     account = REGISTRY.accounts[env]
     doc = stack(outdir, env)
     (provider,) = doc["provider"]["aws"]
@@ -61,11 +57,9 @@ def test_each_stack_guards_its_account_and_instantiates_the_baseline(synthesized
 
 
 @pytest.mark.parametrize("env", sorted(e for e, a in REGISTRY.accounts.items() if not a.emulated))
-def test_real_accounts_keep_state_in_their_own_bucket_with_native_locking(
-    synthesized: tuple[Path, float], env: str
-) -> None:
+def test_real_accounts_keep_state_in_their_own_bucket_with_native_locking(synthesized: Path, env: str) -> None:
     account = REGISTRY.accounts[env]
-    doc = stack(synthesized[0], env)
+    doc = stack(synthesized, env)
     assert set(doc["terraform"]["backend"]) == {"s3"}
     backend = doc["terraform"]["backend"]["s3"]
     assert backend["bucket"] == f"switchyard-tfstate-{account.account_id}-{account.region}"
@@ -77,8 +71,8 @@ def test_real_accounts_keep_state_in_their_own_bucket_with_native_locking(
 
 
 @pytest.mark.parametrize("env", sorted(e for e, a in REGISTRY.accounts.items() if a.emulated))
-def test_emulated_accounts_use_local_state_and_dummy_credentials(synthesized: tuple[Path, float], env: str) -> None:
-    doc = stack(synthesized[0], env)
+def test_emulated_accounts_use_local_state_and_dummy_credentials(synthesized: Path, env: str) -> None:
+    doc = stack(synthesized, env)
     assert set(doc["terraform"]["backend"]) == {"local"}
     assert doc["provider"]["aws"][0]["access_key"] == "test"
 
@@ -89,6 +83,6 @@ def test_an_unknown_environment_is_refused() -> None:
 
 
 @pytest.mark.parametrize("env", sorted(REGISTRY.accounts))
-def test_each_synthesized_stack_validates(synthesized: tuple[Path, float], env: str, tmp_path: Path) -> None:
-    stack_dir = synthesized[0] / "stacks" / f"bootstrap-{env}"
+def test_each_synthesized_stack_validates(synthesized: Path, env: str, tmp_path: Path) -> None:
+    stack_dir = synthesized / "stacks" / f"bootstrap-{env}"
     assert init_and_validate(stack_dir, tmp_path / "tfdata") == []

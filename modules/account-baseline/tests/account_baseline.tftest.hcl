@@ -215,7 +215,7 @@ run "state_bucket_is_versioned_encrypted_private_and_tls_only" {
     condition = anytrue([
       for st in jsondecode(aws_s3_bucket_policy.state.policy).Statement :
       st.Effect == "Deny" && st.Action == "s3:PutObject" && try(st.Condition.StringNotEquals["s3:x-amz-server-side-encryption-aws-kms-key-id"], "") == aws_kms_key.state.arn
-    ]) && anytrue([
+      ]) && anytrue([
       for st in jsondecode(aws_s3_bucket_policy.state.policy).Statement :
       st.Effect == "Deny" && try(st.Condition.Null["s3:x-amz-server-side-encryption-aws-kms-key-id"], "") == "true"
     ])
