@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from switchyard import envelope
-from tools.harness.lambda_runtime import FakeLambdaContext, LogSink
+from emulation.harness.lambda_runtime import FakeLambdaContext, LogSink
 
 SETTINGS = settings(
     max_examples=50,

@@ -15,7 +15,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from switchyard.inputs import InvalidInput
-from tools.harness.lambda_runtime import FakeLambdaContext, LogSink
+from emulation.harness.lambda_runtime import FakeLambdaContext, LogSink
 
 if TYPE_CHECKING:
     from switchyard.runtime import Consumer
