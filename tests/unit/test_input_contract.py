@@ -27,8 +27,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from switchyard import envelope
 from emulation.harness.lambda_runtime import FakeLambdaContext, LogSink
+from switchyard import envelope
 
 SETTINGS = settings(
     max_examples=50,
