@@ -176,6 +176,10 @@ run "fifo_high_throughput_with_cmk_and_filter" {
     error_message = "high_throughput sets both deduplication_scope and fifo_throughput_limit; deduplication ids are explicit by default."
   }
   assert {
+    condition     = aws_sqs_queue.dlq.deduplication_scope == "messageGroup" && aws_sqs_queue.dlq.fifo_throughput_limit == "perMessageGroupId"
+    error_message = "The FIFO DLQ follows the queue's high-throughput mode."
+  }
+  assert {
     condition     = alltrue([for q in [aws_sqs_queue.this, aws_sqs_queue.dlq] : q.kms_master_key_id == "arn:aws:kms:eu-west-1:111111111111:key/22222222-2222-2222-2222-222222222222" && q.kms_data_key_reuse_period_seconds == 300 && !q.sqs_managed_sse_enabled])
     error_message = "With a CMK both queues use it instead of SSE-SQS."
   }
