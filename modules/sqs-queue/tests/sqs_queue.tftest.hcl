@@ -339,3 +339,20 @@ run "rejects_a_key_alias" {
   }
   expect_failures = [var.kms_master_key_id]
 }
+
+run "settings_output_reports_what_was_planned" {
+  command = plan
+
+  variables {
+    fifo = { high_throughput = true }
+  }
+
+  assert {
+    condition     = output.settings.queue.fifo_queue && output.settings.dlq.fifo_queue && output.settings.dlq.deduplication_scope == "messageGroup" && output.settings.queue.fifo_throughput_limit == "perMessageGroupId"
+    error_message = "settings reports both queues' FIFO mode."
+  }
+  assert {
+    condition     = output.settings.mapping.batch_size == 10 && output.settings.mapping.maximum_batching_window_in_seconds == null && output.settings.mapping.maximum_concurrency == 2 && output.settings.queue.visibility_timeout_seconds == 180
+    error_message = "settings reports the mapping and the visibility timeout."
+  }
+}
