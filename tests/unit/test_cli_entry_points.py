@@ -25,6 +25,7 @@ ENTRY_POINTS = {
     "tools.checkov_skips": ["fix"],
     "tools.tf_cli_config": ["cli.tfrc", "--force"],
     "tools.checkov_batch": ["scan everything"],  # its argument is a JSON list of scans
+    "tools.convoy_replay": ["--dlq-url", "d", "--queue-url", "q", "--all", "--everything"],
 }
 
 
