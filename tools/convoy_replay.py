@@ -35,6 +35,7 @@ HOLD_SECONDS = 300  # how long a received DLQ message stays invisible while this
 @dataclass
 class Report:
     moved: dict[str, list[int]] = field(default_factory=dict)  # group -> seqs, in the order sent
+    received: dict[str, list[int]] = field(default_factory=dict)  # group -> seqs, in the DLQ's order
     parked: int = 0  # malformed messages left in the DLQ
     other_groups: int = 0  # messages of groups not selected, left in the DLQ
     unreadable: int = 0  # no seq at --seq-field: left in the DLQ
@@ -119,6 +120,7 @@ def replay(
                 report.unreadable += 1
             else:
                 chosen.append((group, seq, message))
+                report.received.setdefault(group, []).append(seq)
                 continue
             held.append(message)
         # A receive returns a group's messages in order; sorting guards a DLQ filled out of order.

@@ -57,6 +57,7 @@ def test_replays_one_group_in_seq_order_and_leaves_the_rest(queues: tuple[Any, s
     report = convoy_replay.replay(sqs, dlq, queue, ["o-1"])
     # THEN its messages are on the grouped queue in seq order, the others still in the DLQ
     assert report.moved == {"o-1": list(range(3, 15))} and report.other_groups >= 1 and report.parked == 1
+    assert report.received["o-1"][:4] == [3, 4, 6, 5]  # as the DLQ held them
     assert drain(sqs, queue) == [("o-1", s) for s in range(3, 15)]
     assert sorted(drain(sqs, dlq)) == [("o-2", 2), ("o-2", 3), ("parked", 1)]
 
