@@ -169,6 +169,7 @@ class LedgerResult:
     gap_state_before_replay: int
     dlq_order: list[int]
     replayed: list[int]
+    held_before_replay: dict[str, int]
     parked_intake: int
     parked_grouped: int
 
@@ -182,7 +183,8 @@ class LedgerResult:
             f"while {self.gap_order} was failing: other orders' applied transactions went "
             f"{during[0][1] if during else '-'} -> {during[-1][1] if during else '-'} over "
             f"{(during[-1][0] - during[0][0]) if during else 0:.0f} simulated s ({len(during)} invocations)",
-            f"gap order parked in the DLQ in order {self.dlq_order}; replayed {self.replayed}",
+            f"gap order parked in the DLQ in order {self.dlq_order}; replayed {self.replayed} "
+            f"(grouped queue before the replay: {self.held_before_replay})",
             f"rejected (overdrafts) {sum(len(r) for r in self.rejections.values())}; "
             f"balances equal the independent computation: {self.balances == self.expected_balances}",
         ]
@@ -254,6 +256,11 @@ def run(
     send(sqs, ledger["intake_queue_url"], ledger["intake_groups"], [(withheld, withheld.event_id)])
     processor.drain()
     consumer.drain()
+    # The operator waits until nothing of the grouped queue is in flight (the replay refuses otherwise).
+    held_before_replay = _attributes(sqs, ledger["grouped_queue_url"])
+    if any(held_before_replay.values()):
+        account.clock.advance(consumer.visibility_timeout_s + 1)
+        consumer.drain()
     report = convoy_replay.replay(sqs, ledger["grouped_dlq_url"], ledger["grouped_queue_url"], [gap_order])
     consumer.drain()
 
@@ -287,12 +294,17 @@ def run(
         gap_state_before_replay=gap_state,
         dlq_order=report.received.get(gap_order, []),
         replayed=report.moved.get(gap_order, []),
+        held_before_replay=held_before_replay,
         parked_intake=_depth(sqs, ledger["intake_dlq_url"]),
         parked_grouped=_depth(sqs, ledger["grouped_dlq_url"]),
     )
 
 
-def _depth(sqs: Any, url: str) -> int:
+def _attributes(sqs: Any, url: str) -> dict[str, int]:
     names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
     attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
-    return sum(int(attributes[n]) for n in names)
+    return {n: int(attributes[n]) for n in names}
+
+
+def _depth(sqs: Any, url: str) -> int:
+    return sum(_attributes(sqs, url).values())
