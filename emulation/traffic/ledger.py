@@ -166,6 +166,7 @@ class LedgerResult:
     processor_metrics: dict[str, float]
     consumer_metrics: dict[str, float]
     faults_injected: int
+    timeouts: dict[str, int]
     gap_state_before_replay: int
     dlq_order: list[int]
     replayed: list[int]
@@ -178,7 +179,8 @@ class LedgerResult:
         return [
             f"{self.orders} orders x {self.per_order} transactions: sent {self.sent} "
             f"({self.duplicates_sent} duplicates), order {self.gap_order} without seq {self.missing_seq} at first",
-            f"faults injected {self.faults_injected}; processor {dict(sorted(self.processor_metrics.items()))}",
+            f"faults injected {self.faults_injected}, invocations timed out {self.timeouts}; "
+            f"processor {dict(sorted(self.processor_metrics.items()))}",
             f"consumer {dict(sorted(self.consumer_metrics.items()))}",
             f"while {self.gap_order} was failing: other orders' applied transactions went "
             f"{during[0][1] if during else '-'} -> {during[-1][1] if during else '-'} over "
@@ -291,6 +293,7 @@ def run(
         processor_metrics=processor.environment.logs.metric_totals(),
         consumer_metrics=consumer.environment.logs.metric_totals(),
         faults_injected=sum(f.injected for f in faults),
+        timeouts={"processor": processor.environment.timeouts, "consumer": consumer.environment.timeouts},
         gap_state_before_replay=gap_state,
         dlq_order=report.received.get(gap_order, []),
         replayed=report.moved.get(gap_order, []),
