@@ -149,6 +149,7 @@ demo: setup package-lambdas sandbox-up ## deploy the sandbox into two simulated 
 bench: $(SETUP_STAMP) ## benchmarks (printed as figures and ratios)
 	@$(PY) bench/package_lambdas.py
 	@$(PY) bench/voting_consumer.py
+	@$(PY) bench/ledger_throughput.py
 	@$(PY) bench/cold_start.py
 
 .PHONY: bench-policy

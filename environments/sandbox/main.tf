@@ -62,6 +62,7 @@ module "platform_dev" {
   artifacts_dir            = local.artifacts_dir
   data_protection          = { point_in_time_recovery = false, deletion_protection = false }
   lambda_defaults          = { log_retention_days = 7 }
+  ledger                   = { enabled = true, intake_groups = 4 }
 
   reserved_concurrency = try(var.workloads["dev"].reserved_concurrency, {})
   audit                = try(var.workloads["dev"].audit, {})

@@ -237,3 +237,36 @@ variable "registration_api" {
     error_message = "registration_api: rate_limit must be > 0 and burst_limit >= 1 (and not below a tenth of the rate), for example { rate_limit = 20, burst_limit = 40 }."
   }
 }
+
+variable "ledger" {
+  description = "Order-ledger workload (modules/sequential-convoy): transactions through an intake FIFO queue, appended to an immutable ledger, applied per order in seq order. Off unless enabled."
+  type = object({
+    enabled             = optional(bool, false)
+    intake_groups       = optional(number, 1)
+    high_throughput     = optional(bool, false)
+    maximum_concurrency = optional(number, 10)
+    max_receive_count   = optional(number, 5)
+    consumer_timeout    = optional(number, 10)
+  })
+  default = {}
+
+  validation {
+    condition     = var.ledger.intake_groups >= 1 && var.ledger.intake_groups <= 100 && floor(var.ledger.intake_groups) == var.ledger.intake_groups
+    error_message = "ledger.intake_groups must be a whole number 1-100 (1: one constant intake group, total order; N: hashed by orderId)."
+  }
+
+  validation {
+    condition     = var.ledger.maximum_concurrency >= 2 && var.ledger.maximum_concurrency <= 1000
+    error_message = "ledger.maximum_concurrency must be 2-1000 (the range Lambda accepts for scaling_config)."
+  }
+
+  validation {
+    condition     = var.ledger.max_receive_count >= 1 && var.ledger.max_receive_count <= 1000 && floor(var.ledger.max_receive_count) == var.ledger.max_receive_count
+    error_message = "ledger.max_receive_count must be a whole number 1-1000 (how many receives an order waits for a missing seq before its messages are parked in order)."
+  }
+
+  validation {
+    condition     = var.ledger.consumer_timeout >= 3 && var.ledger.consumer_timeout <= 900
+    error_message = "ledger.consumer_timeout must be 3-900 seconds (the queues get 6x this as visibility timeout)."
+  }
+}

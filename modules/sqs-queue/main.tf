@@ -30,9 +30,12 @@ locals {
 }
 
 resource "aws_sqs_queue" "dlq" {
-  name                              = local.dlq_name
-  fifo_queue                        = local.fifo
-  content_based_deduplication       = try(var.fifo.content_based_deduplication, false)
+  name                        = local.dlq_name
+  fifo_queue                  = local.fifo
+  content_based_deduplication = try(var.fifo.content_based_deduplication, false)
+  # The DLQ follows the queue's mode: parking and redrive send at the queue's rate.
+  deduplication_scope               = local.fifo && try(var.fifo.high_throughput, false) ? "messageGroup" : null
+  fifo_throughput_limit             = local.fifo && try(var.fifo.high_throughput, false) ? "perMessageGroupId" : null
   sqs_managed_sse_enabled           = local.has_key ? null : true
   kms_master_key_id                 = var.kms_master_key_id
   kms_data_key_reuse_period_seconds = local.has_key ? 300 : null

@@ -52,3 +52,29 @@ output "alarm_arns" {
   description = "ARNs of every alarm of this queue, in the order of alarm_names."
   value       = concat([aws_cloudwatch_metric_alarm.dlq_depth.arn, aws_cloudwatch_metric_alarm.oldest_message_age.arn], [for k in sort(keys(aws_cloudwatch_metric_alarm.consumer)) : aws_cloudwatch_metric_alarm.consumer[k].arn])
 }
+
+output "settings" {
+  description = "The queue's, the DLQ's and the mapping's settings as planned (FIFO mode, visibility, redrive, batching), for modules built on this one to assert on in their tests; mapping is null without a consumer."
+  value = {
+    queue = {
+      fifo_queue                  = aws_sqs_queue.this.fifo_queue
+      content_based_deduplication = aws_sqs_queue.this.content_based_deduplication
+      deduplication_scope         = aws_sqs_queue.this.deduplication_scope
+      fifo_throughput_limit       = aws_sqs_queue.this.fifo_throughput_limit
+      visibility_timeout_seconds  = aws_sqs_queue.this.visibility_timeout_seconds
+      redrive_policy              = aws_sqs_queue.this.redrive_policy
+    }
+    dlq = {
+      fifo_queue            = aws_sqs_queue.dlq.fifo_queue
+      deduplication_scope   = aws_sqs_queue.dlq.deduplication_scope
+      fifo_throughput_limit = aws_sqs_queue.dlq.fifo_throughput_limit
+    }
+    mapping = try({
+      function_name                      = aws_lambda_event_source_mapping.this[0].function_name
+      batch_size                         = aws_lambda_event_source_mapping.this[0].batch_size
+      maximum_batching_window_in_seconds = aws_lambda_event_source_mapping.this[0].maximum_batching_window_in_seconds
+      function_response_types            = aws_lambda_event_source_mapping.this[0].function_response_types
+      maximum_concurrency                = aws_lambda_event_source_mapping.this[0].scaling_config[0].maximum_concurrency
+    }, null)
+  }
+}

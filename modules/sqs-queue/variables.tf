@@ -12,7 +12,7 @@ variable "fifo" {
   description = <<-EOT
     null: a standard queue. An object: a FIFO queue and a FIFO DLQ. content_based_deduplication
     = true lets SQS derive the deduplication id from the body; false (the default) makes
-    senders pass MessageDeduplicationId. high_throughput = true sets both
+    senders pass MessageDeduplicationId. high_throughput = true sets (on the queue and its DLQ) both
     deduplication_scope = "messageGroup" and fifo_throughput_limit = "perMessageGroupId".
   EOT
   type = object({

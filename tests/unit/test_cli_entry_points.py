@@ -27,6 +27,7 @@ ENTRY_POINTS = {
     "tools.checkov_batch": ["scan everything"],  # its argument is a JSON list of scans
     "tools.tfdocs": ["--all-modules"],
     "tools.moved_proof": ["destroy-everything"],
+    "tools.convoy_replay": ["--dlq-url", "d", "--queue-url", "q", "--all", "--everything"],
 }
 
 

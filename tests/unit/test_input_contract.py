@@ -298,6 +298,8 @@ CONSUMERS: dict[str, Callable[[ModuleType, Any], Any]] = {
     "registration_mailing": _registration("welcome_email"),
     "registration_onboarding": _registration("starter_workspace"),
     "registration_sales_lead": _registration("lead"),
+    "ledger_processor": lambda module, submitted: module.core.ledger_entry(submitted.event),
+    "ledger_consumer": lambda module, event: event.details,
 }
 VOTE_ATTRIBUTES = {"pollId": "p1", "requestId": "req-1", "receivedAtEpochMs": "1795000000000"}
 
@@ -311,6 +313,9 @@ def consumers(aws_credentials: None, monkeypatch: pytest.MonkeyPatch) -> Iterato
         monkeypatch.setattr(module.consumer, "_dead_letters", lambda parked=parked: parked)
         if name == "voting":
             monkeypatch.setattr(module, "dependencies", lambda: type("Deps", (), {"polls": Polls()})())
+        if name == "ledger_processor":
+            monkeypatch.setenv("GROUP_KEY_JSON_FIELD", "eventDetails.orderId")
+            module.group_key.cache_clear()
         loaded[name] = (module, parked)
     yield loaded
 

@@ -192,3 +192,24 @@ def test_grouped_effects_need_an_unordered_source(runtime: ModuleType) -> None:
         runtime.Consumer(
             runtime.SQS_FIFO, decode=json.loads, effect=lambda items: ["x"] * len(items), groups=lambda _: [[0]]
         )
+
+
+def test_fifo_not_yet_fails_its_group_like_a_transient_error_and_is_counted(runtime: ModuleType) -> None:
+    applied: list[int] = []
+
+    def apply(entry: dict[str, Any]) -> str:
+        if entry["n"] == 3:
+            raise runtime.NotYet("seq 3 waits for seq 2", ("SequenceGaps",))
+        applied.append(entry["n"])
+        return "EventsApplied"
+
+    consumer = runtime.Consumer(
+        runtime.SQS_FIFO, decode=lambda r: json.loads(r.body), effect=runtime.one_by_one(apply), dead_letters=Parked
+    )
+    # GIVEN group a's first entry cannot apply yet; group b is fine
+    event = fifo_event(("a", '{"n": 3}'), ("b", '{"n": 1}'), ("a", '{"n": 4}'))
+    response, metrics = run(consumer, event)
+    # THEN a waits (both its entries come back, in order), b went on, and the gap was counted
+    assert response == {"batchItemFailures": [{"itemIdentifier": "msg-0"}, {"itemIdentifier": "msg-2"}]}
+    assert applied == [1]
+    assert metrics == {"EventsApplied": 1, "SequenceGaps": 1}

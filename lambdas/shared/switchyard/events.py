@@ -89,4 +89,19 @@ class AuditNoteRecorded:
     note: str
 
 
-DETAILS_TYPES: tuple[type[Any], ...] = (UserRegistered, AuditNoteRecorded)
+@dataclass(frozen=True, slots=True)
+class LedgerTransactionSubmitted:
+    """schemas/LedgerTransactionSubmitted.v1.json: `amount` in minor units (cents), always > 0;
+    `type` says which way it moves the balance (credit adds; debit and refund take away)."""
+
+    EVENT_TYPE: ClassVar[str] = "LedgerTransactionSubmitted"
+    EVENT_VERSION: ClassVar[int] = 1
+
+    order_id: str
+    seq: int
+    type: str
+    amount: int
+    currency: str
+
+
+DETAILS_TYPES: tuple[type[Any], ...] = (UserRegistered, AuditNoteRecorded, LedgerTransactionSubmitted)

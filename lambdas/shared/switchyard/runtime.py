@@ -10,7 +10,9 @@ same way for every function:
   processed here: parked with its reason, or only counted (`park=False`, e.g. a late vote).
 - `effect(items) -> outcome per item` does the work with conditional writes (idempotency.py) and
   returns one metric name per item (`EventsApplied`, `DuplicatesIgnored`, ...). It raises on
-  transient errors: the record is reported in batchItemFailures and comes back.
+  transient errors: the record is reported in batchItemFailures and comes back. It raises
+  `NotYet(reason, metrics)` for an item that must wait (a gap in a FIFO sequence): retried the
+  same way, and counted under `metrics` on every attempt.
 - Counts are summed per invocation and emitted once as EMF metrics.
 
 Variants, by event source:
@@ -69,6 +71,18 @@ class Refusal:
     reason: str
     metrics: tuple[str, ...] = ("EventsRejected",)
     park: bool = True
+
+
+class NotYet(RuntimeError):
+    """A valid item that cannot apply yet (on an ordered source: an earlier item of its group is
+    missing). It fails like a transient error (the rest of its FIFO group waits and it comes back
+    after the visibility timeout, reaching the DLQ after maxReceiveCount), but it is also counted
+    under `metrics` every time, so an alarm can tell "waiting for a gap" from "AWS was throttled"."""
+
+    def __init__(self, reason: str, metrics: tuple[str, ...]) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.metrics = metrics
 
 
 class SkippedAfterFailure(RuntimeError):
@@ -203,6 +217,13 @@ class Consumer(Generic[R, T]):
             item = self.admit(record)
             if item is not None:
                 self._apply([item])
+        except NotYet as waiting:
+            logger.warning(
+                "not applied yet", extra={"reason": waiting.reason, "recordId": self.source.identity(record)[0]}
+            )
+            self._counts.update(waiting.metrics)
+            self._failed = True
+            raise
         except Exception:
             self._failed = True
             raise

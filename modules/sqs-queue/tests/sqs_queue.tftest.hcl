@@ -176,6 +176,10 @@ run "fifo_high_throughput_with_cmk_and_filter" {
     error_message = "high_throughput sets both deduplication_scope and fifo_throughput_limit; deduplication ids are explicit by default."
   }
   assert {
+    condition     = aws_sqs_queue.dlq.deduplication_scope == "messageGroup" && aws_sqs_queue.dlq.fifo_throughput_limit == "perMessageGroupId"
+    error_message = "The FIFO DLQ follows the queue's high-throughput mode."
+  }
+  assert {
     condition     = alltrue([for q in [aws_sqs_queue.this, aws_sqs_queue.dlq] : q.kms_master_key_id == "arn:aws:kms:eu-west-1:111111111111:key/22222222-2222-2222-2222-222222222222" && q.kms_data_key_reuse_period_seconds == 300 && !q.sqs_managed_sse_enabled])
     error_message = "With a CMK both queues use it instead of SSE-SQS."
   }
@@ -334,4 +338,21 @@ run "rejects_a_key_alias" {
     kms_master_key_id = "alias/aws/sqs"
   }
   expect_failures = [var.kms_master_key_id]
+}
+
+run "settings_output_reports_what_was_planned" {
+  command = plan
+
+  variables {
+    fifo = { high_throughput = true }
+  }
+
+  assert {
+    condition     = output.settings.queue.fifo_queue && output.settings.dlq.fifo_queue && output.settings.dlq.deduplication_scope == "messageGroup" && output.settings.queue.fifo_throughput_limit == "perMessageGroupId"
+    error_message = "settings reports both queues' FIFO mode."
+  }
+  assert {
+    condition     = output.settings.mapping.batch_size == 10 && output.settings.mapping.maximum_batching_window_in_seconds == null && output.settings.mapping.maximum_concurrency == 2 && output.settings.queue.visibility_timeout_seconds == 180
+    error_message = "settings reports the mapping and the visibility timeout."
+  }
 }

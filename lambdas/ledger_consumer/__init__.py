@@ -1,0 +1,1 @@
+"""Order-ledger consumer: applies each order's transactions to its balance, in seq order, once."""

@@ -1,0 +1,1 @@
+"""Order-ledger processor: intake FIFO queue -> immutable ledger table -> grouped FIFO queue."""
