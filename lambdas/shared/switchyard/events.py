@@ -89,4 +89,16 @@ class AuditNoteRecorded:
     note: str
 
 
-DETAILS_TYPES: tuple[type[Any], ...] = (UserRegistered, AuditNoteRecorded)
+@dataclass(frozen=True, slots=True)
+class AccountDeactivationRequested:
+    """schemas/AccountDeactivationRequested.v1.json"""
+
+    EVENT_TYPE: ClassVar[str] = "AccountDeactivationRequested"
+    EVENT_VERSION: ClassVar[int] = 1
+
+    account_id: str
+    reason: str
+    ban_duration_seconds: int
+
+
+DETAILS_TYPES: tuple[type[Any], ...] = (UserRegistered, AuditNoteRecorded, AccountDeactivationRequested)
