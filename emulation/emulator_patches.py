@@ -341,7 +341,7 @@ def api_destination_body_and_auth() -> None:
         found = jsonpath(value).find(event)
         return str(found[0].value) if found else ""
 
-    def request(method: str, url: str, headers: dict[str, str], **_: Any) -> requests.Response:
+    def request(method: str, url: str, headers: dict[str, str], **_: Any) -> requests.Response | None:
         rule, target, event, transform = _api_destination_calls.queue.pop(0)
         backend = events_models.events_backends[rule.account_id][rule.region_name]
         destination = rule._find_api_destination(target["Arn"].split(":api-destination/", 1)[1])
@@ -362,7 +362,10 @@ def api_destination_body_and_auth() -> None:
             event=event,
         )
         endpoint = destination.invocation_endpoint + (f"?{urllib.parse.urlencode(query)}" if query else "")
-        return requests.request(method, endpoint, headers=send, data=json.dumps(body), timeout=5)
+        try:
+            return requests.request(method, endpoint, headers=send, data=json.dumps(body), timeout=5)
+        except requests.RequestException:
+            return None  # an unreachable partner never fails PutEvents (AWS retries, then dead-letters)
 
     send_to_targets._switchyard_patched = True  # type: ignore[attr-defined]
     events_models.Rule.send_to_targets = send_to_targets

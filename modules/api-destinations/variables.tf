@@ -140,8 +140,8 @@ variable "destinations" {
   }
 
   validation {
-    condition     = alltrue([for d in values(var.destinations) : d.input_transformer == null || can(jsondecode(d.input_transformer.input_template))])
-    error_message = "destinations[*].input_transformer.input_template must be a JSON template once its placeholders are filled: quote string placeholders (\"\\\"<email>\\\"\")."
+    condition     = alltrue([for d in values(var.destinations) : d.input_transformer == null || can(jsondecode(replace(d.input_transformer.input_template, "/<[A-Za-z0-9_.-]+>/", "0")))])
+    error_message = "destinations[*].input_transformer.input_template must be JSON once its placeholders are filled: quote string placeholders (\"\\\"<email>\\\"\"), leave numbers bare (<banDurationSeconds>)."
   }
 
   validation {
