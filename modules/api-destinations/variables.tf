@@ -145,6 +145,11 @@ variable "destinations" {
   }
 
   validation {
+    condition     = alltrue([for d in values(var.destinations) : !strcontains(try(d.input_transformer.input_template, ""), "\\u003c")])
+    error_message = "destinations[*].input_transformer.input_template holds \\u003c: Terraform's jsonencode() escapes < and >, so EventBridge would find no placeholders. Write the template as a string literal instead."
+  }
+
+  validation {
     condition     = alltrue([for d in values(var.destinations) : var.allow_insecure_endpoints || can(regex("^https://", d.endpoint))])
     error_message = "destinations[*].endpoint must be an https:// URL (http:// is allowed only with allow_insecure_endpoints = true, in the local sandbox)."
   }

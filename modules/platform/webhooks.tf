@@ -42,15 +42,9 @@ module "webhooks" {
           signupSource = "$.detail.eventDetails.source"
           registeredAt = "$.detail.eventDetails.registeredAt"
         }
-        input_template = jsonencode({
-          externalId     = "<userId>"
-          email          = "<email>"
-          name           = "<displayName>"
-          lifecycleStage = "customer"
-          plan           = "pro"
-          signupSource   = "<signupSource>"
-          createdAt      = "<registeredAt>"
-        })
+        # A literal, not jsonencode(): Terraform's jsonencode writes < and > as \u003c and
+        # \u003e, and EventBridge then finds no placeholders (the module refuses that).
+        input_template = "{\"externalId\": \"<userId>\", \"email\": \"<email>\", \"name\": \"<displayName>\", \"lifecycleStage\": \"customer\", \"plan\": \"pro\", \"signupSource\": \"<signupSource>\", \"createdAt\": \"<registeredAt>\"}"
       }
       header_parameters = { "Idempotency-Key" = "$.detail.eventId" }
       retry_policy      = local.webhook_retry_policy

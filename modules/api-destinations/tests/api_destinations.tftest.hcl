@@ -432,3 +432,19 @@ run "refuses_template_that_is_not_json" {
   }
   expect_failures = [var.destinations]
 }
+
+run "refuses_a_jsonencoded_template" {
+  command = plan
+  variables {
+    destinations = {
+      crm = {
+        endpoint          = "https://crm.example/v1/contacts"
+        event_pattern     = "{\"detail-type\":[\"UserRegistered\"]}"
+        auth              = { type = "API_KEY", api_key_name = "X-Api-Key" }
+        input_transformer = { input_paths = { email = "$.detail.email" }, input_template = jsonencode({ email = "<email>" }) }
+      }
+    }
+    credentials = { crm = { value = "k" } }
+  }
+  expect_failures = [var.destinations]
+}
