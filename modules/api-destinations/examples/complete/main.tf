@@ -14,19 +14,22 @@ terraform {
 }
 
 variable "crm_api_key" {
-  description = "The CRM's API key (TF_VAR_crm_api_key from a secret store, never a tfvars file)."
+  description = "The CRM's API key: set TF_VAR_crm_api_key from a secret store, never a tfvars file (without it the module refuses to plan)."
   type        = string
+  default     = null
   sensitive   = true
 }
 
 variable "tickets_secret_arn" {
   description = "Existing secret holding the ticketing API's password as {\"password\": \"...\"}."
   type        = string
+  default     = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:example-tickets-AbCdEf"
 }
 
 variable "alarm_topic_arn" {
   description = "SNS topic for alarms."
   type        = string
+  default     = "arn:aws:sns:eu-west-1:111111111111:example-alarms"
 }
 
 module "webhooks" {
