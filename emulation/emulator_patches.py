@@ -299,6 +299,79 @@ def ttl_expiry() -> None:
 _ttl_lock = threading.Lock()
 
 
+_api_destination_calls = threading.local()
+
+
+def api_destination_body_and_auth() -> None:
+    """Send what EventBridge sends to an API destination: the body, the auth, dynamic parameters.
+
+    With MOTO_EVENTS_INVOKE_HTTP=true moto 5.2.5 calls the endpoint with the target's header and
+    query parameters only: no body (the input-transformed event), no auth from the connection,
+    and JSON-path parameter values ("$.detail.eventId") sent literally. For each API destination
+    target moto calls, in target order, `requests.request(method, url, headers)` from
+    `moto.events.models`; that module's `requests` now resolves the call against the target
+    (queued per thread by Rule.send_to_targets) and sends the JSON body
+    (Content-Type application/json; charset=utf-8), the API key header or basic auth, and the
+    parameters with JSON paths resolved on the event, with AWS's 5 s timeout. OAuth client
+    credentials (a token request first) are not emulated. Worth an upstream PR to moto.
+    """
+    import base64
+    import types
+    import urllib.parse
+
+    import requests
+    from jsonpath_ng.ext import parse as jsonpath
+    from moto.events import models as events_models
+
+    original = events_models.Rule.send_to_targets
+    if getattr(original, "_switchyard_patched", False):
+        return
+
+    def send_to_targets(self: Any, original_event: Any, transform_input: bool = True) -> None:
+        targets = [t for t in self.targets if ":api-destination/" in t["Arn"]]
+        _api_destination_calls.queue = [(self, t, original_event, transform_input) for t in targets]
+        try:
+            original(self, original_event, transform_input)
+        finally:
+            _api_destination_calls.queue = []
+
+    def resolve(value: str, event: Any) -> str:
+        if not value.startswith("$."):
+            return value
+        found = jsonpath(value).find(event)
+        return str(found[0].value) if found else ""
+
+    def request(method: str, url: str, headers: dict[str, str], **_: Any) -> requests.Response | None:
+        rule, target, event, transform = _api_destination_calls.queue.pop(0)
+        backend = events_models.events_backends[rule.account_id][rule.region_name]
+        destination = rule._find_api_destination(target["Arn"].split(":api-destination/", 1)[1])
+        auth = next(c for c in backend.connections.values() if c.arn == destination.connection_arn).auth_parameters
+        parameters = target.get("HttpParameters", {})
+        send = {"Content-Type": "application/json; charset=utf-8"}
+        send.update({k: resolve(v, event) for k, v in parameters.get("HeaderParameters", {}).items()})
+        if "ApiKeyAuthParameters" in auth:
+            send[auth["ApiKeyAuthParameters"]["ApiKeyName"]] = auth["ApiKeyAuthParameters"]["ApiKeyValue"]
+        if "BasicAuthParameters" in auth:
+            pair = f"{auth['BasicAuthParameters']['Username']}:{auth['BasicAuthParameters']['Password']}"
+            send["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
+        query = {k: resolve(v, event) for k, v in parameters.get("QueryStringParameters", {}).items()}
+        transformer = target.get("InputTransformer", {}) if transform else {}
+        body = events_models.EventTemplateParser.parse(
+            input_template=transformer.get("InputTemplate"),
+            input_paths_map=transformer.get("InputPathsMap", {}),
+            event=event,
+        )
+        endpoint = destination.invocation_endpoint + (f"?{urllib.parse.urlencode(query)}" if query else "")
+        try:
+            return requests.request(method, endpoint, headers=send, data=json.dumps(body), timeout=5)
+        except requests.RequestException:
+            return None  # an unreachable partner never fails PutEvents (AWS retries, then dead-letters)
+
+    send_to_targets._switchyard_patched = True  # type: ignore[attr-defined]
+    events_models.Rule.send_to_targets = send_to_targets
+    events_models.requests = types.SimpleNamespace(request=request)
+
+
 def apply_all() -> None:
     compact_sqs_redrive_policy()
     passive_event_source_mappings()
@@ -306,4 +379,5 @@ def apply_all() -> None:
     simulated_clock()
     fifo_order_after_visibility_timeout()
     ttl_expiry()
+    api_destination_body_and_auth()
     serialized_writes()  # last: it wraps what the patches above installed

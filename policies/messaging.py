@@ -121,23 +121,54 @@ class DeadLetterQueueHasDepthAlarm(SwitchyardCheck):
         )
 
 
+# AWS's bounds for a rule target's retry policy (PutTargets RetryPolicy).
+RETRY_ATTEMPTS = (0, 185)
+RETRY_EVENT_AGE_S = (60, 86400)
+
+
+def _bounded(value: Any, low: int, high: int) -> bool | None:
+    """True/False for a number in/out of [low, high]; None for a value only a plan knows."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return low <= value <= high
+    if isinstance(value, str):
+        try:
+            return low <= float(value) <= high
+        except ValueError:
+            return None  # an expression (module source): the plan scans judge the value
+    return None
+
+
 class EventTargetHasDeadLetterQueue(SwitchyardCheck):
     def __init__(self) -> None:
         super().__init__(
             "CKV2_SWY_5",
-            "Every EventBridge target has a dead_letter_config",
+            "Every EventBridge target has a dead_letter_config and a bounded retry_policy",
             ["aws_cloudwatch_event_target"],
             CheckCategories.GENERAL_SECURITY,
         )
 
     def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
         dlq = g.first(conf.get("dead_letter_config"))
-        if isinstance(dlq, dict) and g.first(dlq.get("arn")):
-            return CheckResult.PASSED
-        return self.fail("no dead_letter_config.arn: events that exhaust the retry policy are dropped")
+        if not (isinstance(dlq, dict) and g.first(dlq.get("arn"))):
+            return self.fail("no dead_letter_config.arn: events that exhaust the retry policy are dropped")
+        retry = g.first(conf.get("retry_policy"))
+        if not isinstance(retry, dict):
+            return self.fail(
+                "no retry_policy: write maximum_retry_attempts (0-185) and maximum_event_age_in_seconds "
+                "(60-86400) so how long a failing partner is retried is a decision, not AWS's 24 h default"
+            )
+        for key, (low, high) in (
+            ("maximum_retry_attempts", RETRY_ATTEMPTS),
+            ("maximum_event_age_in_seconds", RETRY_EVENT_AGE_S),
+        ):
+            if _bounded(g.first(retry.get(key)), low, high) is False:
+                return self.fail(f"retry_policy.{key} must be set and within {low}-{high}")
+        return CheckResult.PASSED
 
     def get_evaluated_keys(self) -> list[str]:
-        return ["dead_letter_config"]
+        return ["dead_letter_config", "retry_policy"]
 
 
 class LambdaAsyncPathHasFailureDestination(SwitchyardCheck):

@@ -68,6 +68,13 @@ module "platform_dev" {
   audit                = try(var.workloads["dev"].audit, {})
   voting               = try(var.workloads["dev"].voting, {})
   registration         = try(var.workloads["dev"].registration, {})
+  # Partner webhooks to a local receiver (tests/e2e/test_webhooks.py); fake credentials.
+  webhooks = {
+    crm                      = { endpoint = "${var.webhook_receiver_url}/crm" }
+    trust_and_safety         = { endpoint = "${var.webhook_receiver_url}/tickets", username = "switchyard" }
+    allow_insecure_endpoints = true
+  }
+  webhook_credentials = { crm_api_key = "sandbox-crm-key", trust_and_safety_password = "sandbox-tickets-password" }
 }
 
 module "platform_prod" {

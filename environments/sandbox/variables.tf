@@ -55,3 +55,14 @@ variable "workloads" {
     error_message = "workloads keys must be simulated accounts: dev, prod (unknown: ${join(", ", sort(setsubtract(keys(var.workloads), ["dev", "prod"])))})."
   }
 }
+
+variable "webhook_receiver_url" {
+  description = "Where the sandbox's partner webhooks go: a receiver on 127.0.0.1 (the e2e tests start one and set TF_VAR_webhook_receiver_url). The default port answers nothing; deliveries there are dropped."
+  type        = string
+  default     = "http://127.0.0.1:9"
+
+  validation {
+    condition     = can(regex("^http://127\\.0\\.0\\.1:[0-9]{1,5}$", var.webhook_receiver_url))
+    error_message = "webhook_receiver_url must be http://127.0.0.1:<port> (a local receiver), without a trailing slash."
+  }
+}

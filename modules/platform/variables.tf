@@ -270,3 +270,50 @@ variable "ledger" {
     error_message = "ledger.consumer_timeout must be 3-900 seconds (the queues get 6x this as visibility timeout)."
   }
 }
+
+variable "webhooks" {
+  description = <<-EOT
+    Partner webhooks (../api-destinations): pro users' UserRegistered to a CRM (API key header,
+    payload reshaped to a contact, Idempotency-Key = the event's eventId) and
+    AccountDeactivationRequested to a trust-and-safety ticketing API (basic auth, a ticket).
+    Null (the default): no webhooks workload. Each partner's secret comes from
+    webhook_credentials or from an existing secret (secret_arn). allow_insecure_endpoints admits
+    http:// endpoints and only in the sandbox.
+  EOT
+  type = object({
+    crm = object({
+      endpoint                         = string
+      api_key_header                   = optional(string, "X-Api-Key")
+      secret_arn                       = optional(string)
+      invocation_rate_limit_per_second = optional(number, 20)
+    })
+    trust_and_safety = object({
+      endpoint                         = string
+      username                         = string
+      secret_arn                       = optional(string)
+      invocation_rate_limit_per_second = optional(number, 5)
+    })
+    retry_policy = optional(object({
+      maximum_retry_attempts       = optional(number, 24)
+      maximum_event_age_in_seconds = optional(number, 7200)
+    }), {})
+    archive_retention_days   = optional(number, 14)
+    allow_insecure_endpoints = optional(bool, false)
+  })
+  default = null
+
+  validation {
+    condition     = var.webhooks == null || !try(var.webhooks.allow_insecure_endpoints, false) || var.environment == "sandbox"
+    error_message = "webhooks.allow_insecure_endpoints is for the local sandbox only: use https:// endpoints (environment is not \"sandbox\")."
+  }
+}
+
+variable "webhook_credentials" {
+  description = "Secrets of the webhook partners when they do not come from an existing secret: crm_api_key, trust_and_safety_password. They end up in EventBridge's events!connection secrets and in state (modules/api-destinations README, Secrets)."
+  type = object({
+    crm_api_key               = optional(string)
+    trust_and_safety_password = optional(string)
+  })
+  default   = {}
+  sensitive = true
+}

@@ -21,6 +21,7 @@ import pytest
 from emulation import emulator
 from emulation.harness.accounts import SimulatedAccount
 from emulation.sandbox import ROOT, Sandbox, bootstrap, wait_for_deploy_roles
+from emulation.webhook_receiver import WebhookReceiver
 
 WORKDIR = Path(os.environ.get("SWITCHYARD_E2E_WORKDIR", ROOT / ".sandbox" / "e2e")).resolve()
 REGION = "eu-west-1"
@@ -33,6 +34,7 @@ class Deployed:
     platforms: dict[str, Any]
     endpoint_url: str
     bootstrap: dict[str, Any] = field(default_factory=dict)  # registry env -> bootstrap stack outputs
+    webhooks: WebhookReceiver | None = None  # the partners' endpoint the sandbox's webhooks call
 
     def account(self, env: str) -> SimulatedAccount:
         return SimulatedAccount(self.endpoint_url, self.platforms[env]["account_id"], REGION)
@@ -49,6 +51,9 @@ def deployed() -> Iterator[Deployed]:
     state = emulator.start(state_file)
     url = str(state["url"])
     sandbox = Sandbox(WORKDIR, url)
+    # The partners' endpoint for the session's every plan and apply (bounded: stops itself).
+    webhooks = WebhookReceiver(max_requests=5_000, lifetime_s=3 * 3600).start()
+    sandbox.env["TF_VAR_webhook_receiver_url"] = webhooks.url
     for stale in ("sandbox.tfstate", *(f"bootstrap-{env}.tfstate" for env in SIMULATED)):
         (WORKDIR / stale).unlink(missing_ok=True)
     try:
@@ -59,8 +64,9 @@ def deployed() -> Iterator[Deployed]:
             seconds = sandbox.apply()
             bootstrapped = bootstrapping.result()
         print(f"deploy roles after {waited:.0f}s; sandbox applied in {seconds:.0f}s")  # noqa: T201 - shown with -s
-        yield Deployed(sandbox, sandbox.outputs()["platforms"], url, bootstrapped)
+        yield Deployed(sandbox, sandbox.outputs()["platforms"], url, bootstrapped, webhooks)
         sandbox.destroy()
         assert sandbox.outputs() == {}, "destroy left outputs behind"
     finally:
+        webhooks.stop()
         emulator.stop(state_file)

@@ -246,3 +246,76 @@ def test_the_ttl_sweep_runs_over_http_on_the_server() -> None:
         assert sweep_ttl(f"http://{host}:{port}") == 0  # no table with TTL: nothing expired
     finally:
         server.stop()
+
+
+def test_api_destination_call_carries_body_auth_and_dynamic_parameters(
+    mocked_aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from emulation.webhook_receiver import WebhookReceiver
+
+    monkeypatch.setenv("MOTO_EVENTS_INVOKE_HTTP", "true")
+    emulator_patches.api_destination_body_and_auth()
+    events = boto3.client("events", region_name=REGION)
+    events.create_event_bus(Name="bus")
+    with WebhookReceiver(max_requests=10, lifetime_s=30) as receiver:
+        for name, auth_type, auth in (
+            ("crm", "API_KEY", {"ApiKeyAuthParameters": {"ApiKeyName": "X-Api-Key", "ApiKeyValue": "k3y"}}),
+            ("tickets", "BASIC", {"BasicAuthParameters": {"Username": "swy", "Password": "pw"}}),
+        ):
+            connection = events.create_connection(Name=name, AuthorizationType=auth_type, AuthParameters=auth)
+            destination = events.create_api_destination(
+                Name=name,
+                ConnectionArn=connection["ConnectionArn"],
+                InvocationEndpoint=f"{receiver.url}/{name}",
+                HttpMethod="POST",
+            )["ApiDestinationArn"]
+            events.put_rule(Name=name, EventBusName="bus", EventPattern=json.dumps({"detail-type": [name]}))
+            events.put_targets(
+                Rule=name,
+                EventBusName="bus",
+                Targets=[
+                    {
+                        "Id": name,
+                        "Arn": destination,
+                        "RoleArn": "arn:aws:iam::123456789012:role/invoke",
+                        "InputTransformer": {
+                            "InputPathsMap": {"email": "$.detail.email"},
+                            "InputTemplate": '{"contact": {"email": "<email>"}, "kind": "' + name + '"}',
+                        },
+                        "HttpParameters": {
+                            "HeaderParameters": {"Idempotency-Key": "$.detail.id", "X-Static": "s"},
+                            "QueryStringParameters": {"source": "$.source"},
+                        },
+                    }
+                ],
+            )
+        for name in ("crm", "tickets", "nobody"):
+            detail = {"id": f"evt-{name}", "email": f"{name}@example.com"}
+            events.put_events(
+                Entries=[{"EventBusName": "bus", "Source": "swy", "DetailType": name, "Detail": json.dumps(detail)}]
+            )
+    crm, tickets = receiver.requests  # one call per matching event, none for "nobody"
+    assert (crm.method, crm.path, crm.query) == ("POST", "/crm", {"source": ["swy"]})
+    assert json.loads(crm.body) == {"contact": {"email": "crm@example.com"}, "kind": "crm"}
+    assert crm.headers["x-api-key"] == "k3y" and "authorization" not in crm.headers
+    assert crm.headers["idempotency-key"] == "evt-crm" and crm.headers["x-static"] == "s"
+    assert crm.headers["content-type"] == "application/json; charset=utf-8"
+    assert json.loads(tickets.body) == {"contact": {"email": "tickets@example.com"}, "kind": "tickets"}
+    assert tickets.headers["authorization"] == "Basic c3d5OnB3"  # base64("swy:pw")
+    assert tickets.headers["idempotency-key"] == "evt-tickets" and "x-api-key" not in tickets.headers
+
+
+def test_the_webhook_receiver_is_bounded() -> None:
+    import urllib.error
+    import urllib.request
+
+    from emulation.webhook_receiver import WebhookReceiver
+
+    with WebhookReceiver(max_requests=1, lifetime_s=30) as receiver:
+        urllib.request.urlopen(urllib.request.Request(f"{receiver.url}/a", data=b"{}"), timeout=5)
+        with pytest.raises(urllib.error.HTTPError, match="503"):
+            urllib.request.urlopen(urllib.request.Request(f"{receiver.url}/b", data=b"{}"), timeout=5)
+    assert [r.path for r in receiver.requests] == ["/a"]
+    stopped = WebhookReceiver(lifetime_s=0.2).start()
+    stopped._thread.join(timeout=5)  # it shuts itself down after lifetime_s
+    assert not stopped._thread.is_alive()

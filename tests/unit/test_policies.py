@@ -70,7 +70,7 @@ def test_policies_are_found() -> None:
 @pytest.mark.parametrize("check_id", policy_ids())
 def test_each_policy_has_a_bad_and_a_good_fixture(check_id: str) -> None:
     for kind in ("bad", "good"):
-        assert list((FIXTURES / check_id / kind).glob("*.tf")), f"tests/policies/{check_id}/{kind}/ has no .tf file"
+        assert list((FIXTURES / check_id / kind).rglob("*.tf")), f"tests/policies/{check_id}/{kind}/ has no .tf file"
 
 
 @pytest.mark.parametrize("check_id", policy_ids())

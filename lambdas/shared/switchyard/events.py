@@ -104,4 +104,21 @@ class LedgerTransactionSubmitted:
     currency: str
 
 
-DETAILS_TYPES: tuple[type[Any], ...] = (UserRegistered, AuditNoteRecorded, LedgerTransactionSubmitted)
+@dataclass(frozen=True, slots=True)
+class AccountDeactivationRequested:
+    """schemas/AccountDeactivationRequested.v1.json"""
+
+    EVENT_TYPE: ClassVar[str] = "AccountDeactivationRequested"
+    EVENT_VERSION: ClassVar[int] = 1
+
+    account_id: str
+    reason: str
+    ban_duration_seconds: int
+
+
+DETAILS_TYPES: tuple[type[Any], ...] = (
+    UserRegistered,
+    AuditNoteRecorded,
+    LedgerTransactionSubmitted,
+    AccountDeactivationRequested,
+)
