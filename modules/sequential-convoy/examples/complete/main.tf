@@ -17,16 +17,19 @@ terraform {
 variable "key_arn" {
   description = "CMK for the queues, logs and function environments."
   type        = string
+  default     = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555" # illustrative: pass your own
 }
 
 variable "shop_role_arn" {
   description = "The IAM role that sends transactions to the intake."
   type        = string
+  default     = "arn:aws:iam::111111111111:role/swy-example-shop" # illustrative: pass your own
 }
 
 variable "alarm_topic_arn" {
   description = "SNS topic for alarms."
   type        = string
+  default     = "arn:aws:sns:eu-west-1:111111111111:swy-example-alarms" # illustrative: pass your own
 }
 
 module "processor" {
