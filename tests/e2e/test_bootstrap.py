@@ -88,10 +88,12 @@ def test_bootstrap_has_no_drift(deployed: Deployed, env: str) -> None:
     assert result.returncode == 0, result.stdout[-3000:]
 
 
-def envctl(plans: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """`make plan|apply ENV=...` as the Makefile runs it, pointed at the e2e emulator and state."""
+def envctl(deployed: Deployed, plans: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`make plan|apply ENV=...` as the Makefile runs it, pointed at the e2e emulator and state,
+    with the variables the e2e's own applies set (the webhook receiver's URL)."""
     environ = {
         **os.environ,
+        **{name: value for name, value in deployed.sandbox.env.items() if name.startswith("TF_VAR_")},
         "SWITCHYARD_EMULATOR_STATE": str(WORKDIR / "emulator.json"),
         "SWITCHYARD_SANDBOX_WORKDIR": str(WORKDIR),
         "SWITCHYARD_PLANS_DIR": str(plans),
@@ -101,18 +103,20 @@ def envctl(plans: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_make_plan_then_apply_env_sandbox_dev_applies_the_saved_plan(deployed: Deployed, tmp_path: Path) -> None:
-    planned = envctl(tmp_path, "plan", "sandbox-dev")
+    planned = envctl(deployed, tmp_path, "plan", "sandbox-dev")
     assert planned.returncode == 0, planned.stdout[-3000:] + planned.stderr[-2000:]
     assert (tmp_path / "sandbox-dev.tfplan").is_file()
     changes = json.loads((tmp_path / "sandbox-dev.json").read_text())["resource_changes"]
     assert changes and all(c["change"]["actions"] in (["no-op"], ["read"]) for c in changes), "the apply left a diff"
-    applied = envctl(tmp_path, "apply", "sandbox-dev")
+    applied = envctl(deployed, tmp_path, "apply", "sandbox-dev")
     assert applied.returncode == 0, applied.stdout[-3000:]
     assert "Apply complete! Resources: 0 added, 0 changed, 0 destroyed." in applied.stdout
 
 
 def test_make_plan_env_sandbox_prod_with_the_other_accounts_role_is_refused(deployed: Deployed, tmp_path: Path) -> None:
-    refused = envctl(tmp_path, "plan", "sandbox-prod", "-var", 'account_ids={dev="111111111111", prod="111111111111"}')
+    refused = envctl(
+        deployed, tmp_path, "plan", "sandbox-prod", "-var", 'account_ids={dev="111111111111", prod="111111111111"}'
+    )
     assert refused.returncode == 1
     assert "AWS account ID not allowed: 111111111111" in refused.stdout
     assert not (tmp_path / "sandbox-prod.tfplan").exists()
