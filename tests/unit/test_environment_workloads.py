@@ -136,9 +136,7 @@ def test_a_tfvars_file_sizes_voting_and_registration(terraform_env: dict[str, st
     grouped = sized.after("module.ledger[0].module.groups.aws_lambda_event_source_mapping.this[0]")
     assert grouped["scaling_config"][0]["maximum_concurrency"] == 30
     # the webhooks: https endpoints, secrets from the given secret ARNs, the retry bound
-    destinations = {
-        a: r for a, r in sized.resources.items() if ".aws_cloudwatch_event_api_destination.this[" in a
-    }
+    destinations = {a: r for a, r in sized.resources.items() if ".aws_cloudwatch_event_api_destination.this[" in a}
     assert sorted(r["invocation_endpoint"] for r in destinations.values()) == [
         "https://crm.example.com/contacts",
         "https://tickets.example.com/api/tickets",
