@@ -119,7 +119,7 @@ lint: $(SETUP_STAMP) $(TF_CLI_CONFIG_FILE) ## check only: terraform fmt, ruff, m
 	$(VENV)/bin/mypy $(FUNCTIONS:%=lambdas/%) lambdas/shared/switchyard tools emulation infra
 
 test-unit: $(SETUP_STAMP) ## pytest, without the end-to-end sandbox
-	$(PY) -m pytest -q -m "not e2e" -n 2
+	$(PY) -m pytest -q -m "not e2e" -n 2 --durations=15
 
 test-modules: $(TF_CLI_CONFIG_FILE) ## terraform test for every module (mock provider, offline)
 	@for module in $(MODULES); do \
@@ -133,7 +133,7 @@ checkov: $(CHECKOV_STAMP) ## checkov (built-in + policies/ CKV2_SWY_*) on module
 	@$(PY) -m tools.run_checkov modules $(sort $(patsubst %/,%,$(dir $(wildcard environments/*/*.tf))))
 
 test-e2e: $(SETUP_STAMP) $(TF_CLI_CONFIG_FILE) package-lambdas ## apply the sandbox to the emulator, drive traffic, check drift, destroy
-	$(PY) -m pytest -q -m e2e
+	$(PY) -m pytest -q -m e2e --durations=25
 
 test: policy test-unit test-e2e ## everything CI runs: make policy, unit tests, end-to-end sandbox
 
