@@ -34,7 +34,7 @@ UV_STAMP := $(VENV)/.uv-installed
 LOCK := $(UV) pip compile --quiet --generate-hashes --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
 
 .PHONY: help setup lock package-lambdas clean sandbox-up sandbox-down sandbox-status fmt lint docs \
-        test test-unit test-modules test-e2e checkov demo bench bench-policy
+        test test-unit test-modules test-e2e acceptance checkov demo bench bench-policy
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -119,7 +119,7 @@ lint: $(SETUP_STAMP) $(TF_CLI_CONFIG_FILE) ## check only: terraform fmt, ruff, m
 	$(VENV)/bin/mypy $(FUNCTIONS:%=lambdas/%) lambdas/shared/switchyard tools emulation infra
 
 test-unit: $(SETUP_STAMP) ## pytest, without the end-to-end sandbox
-	$(PY) -m pytest -q -m "not e2e" -n 2
+	$(PY) -m pytest -q -m "not e2e" -n 2 --durations=15
 
 test-modules: $(TF_CLI_CONFIG_FILE) ## terraform test for every module (mock provider, offline)
 	@for module in $(MODULES); do \
@@ -133,9 +133,12 @@ checkov: $(CHECKOV_STAMP) ## checkov (built-in + policies/ CKV2_SWY_*) on module
 	@$(PY) -m tools.run_checkov modules $(sort $(patsubst %/,%,$(dir $(wildcard environments/*/*.tf))))
 
 test-e2e: $(SETUP_STAMP) $(TF_CLI_CONFIG_FILE) package-lambdas ## apply the sandbox to the emulator, drive traffic, check drift, destroy
-	$(PY) -m pytest -q -m e2e
+	$(PY) -m pytest -q -m e2e --durations=25
 
 test: policy test-unit test-e2e ## everything CI runs: make policy, unit tests, end-to-end sandbox
+
+acceptance: $(SETUP_STAMP) $(TF_CLI_CONFIG_FILE) package-lambdas ## the end-to-end run at the issues' acceptance sizes (slower than make test; figures in .sandbox/e2e/*.txt)
+	SWITCHYARD_VOTING_E2E_VOTES=10000 SWITCHYARD_LEDGER_E2E_SIZE=200x50 $(PY) -m pytest -q -m e2e --durations=25
 
 # --- policy gates (tools/policy.py, policies/) ---------------------------------------------
 .PHONY: policy

@@ -1,37 +1,26 @@
 """One simulated clock for the emulator and the functions the harness runs, so nobody sleeps.
 
 Lambda's rules are about time: a failed SQS message comes back when its visibility timeout
-runs out, a function is stopped at its timeout, Powertools' in-progress idempotency record
-expires with the invocation that wrote it, a stream record ages. The clock is wall time plus
-an offset that only grows; `advance(s)` moves it forward for both sides at once:
+runs out, a function is stopped at its timeout, a stream record ages, a TTL expires. The clock
+is wall time plus an offset that only grows; `advance(s)` moves it forward for both sides at once:
 
 - the emulator (another process): `POST /moto-api/switchyard/clock` (emulator_patches.simulated_clock),
   or the same module variable when moto runs in-process (unit tests);
-- this process: the Lambda context's remaining time (lambda_runtime) and Powertools
-  idempotency, which reads `datetime.datetime.now()` through its modules' `dt` alias
-  (`follow_in_powertools` points that alias at a `datetime` whose `now()` adds the offset).
+- this process: the Lambda context's remaining time (lambda_runtime) and the pollers.
+
+Consumers take "now" from the record or the context, not from the process clock (their
+idempotency is conditional writes, lambdas/shared/README.md), so nothing else is patched.
 """
 
 from __future__ import annotations
 
-import datetime as real_dt
 import json
 import threading
 import time
-import types
 import urllib.request
 from collections.abc import Callable
-from importlib import import_module
 
 from emulation import emulator_patches
-
-# Every Powertools module that reads the clock, as `dt.datetime.now()` (checked in 3.x source).
-POWERTOOLS_CLOCK_READERS = (
-    "aws_lambda_powertools.utilities.idempotency.base",
-    "aws_lambda_powertools.utilities.idempotency.persistence.base",
-    "aws_lambda_powertools.utilities.idempotency.persistence.dynamodb",
-    "aws_lambda_powertools.utilities.idempotency.persistence.datarecord",
-)
 
 
 class SimulatedClock:
@@ -54,20 +43,6 @@ class SimulatedClock:
         with self._lock:
             self._offset += seconds
             self._push(self._offset)
-
-    def follow_in_powertools(self) -> SimulatedClock:
-        """Make Powertools (shared by every execution environment of this process) read this clock."""
-        clock = self
-
-        class _Datetime(real_dt.datetime):
-            @classmethod
-            def now(cls, tz: real_dt.tzinfo | None = None) -> _Datetime:
-                return cls.fromtimestamp(clock.time(), tz)
-
-        shim = types.SimpleNamespace(**{**vars(real_dt), "datetime": _Datetime})
-        for name in POWERTOOLS_CLOCK_READERS:
-            import_module(name).dt = shim  # type: ignore[attr-defined]
-        return self
 
     @classmethod
     def in_process(cls) -> SimulatedClock:
@@ -103,7 +78,7 @@ def clock_for(endpoint_url: str) -> SimulatedClock:
     """The one clock of an emulator, shared by every account and poller of this process."""
     with _clocks_lock:
         if endpoint_url not in _clocks:
-            _clocks[endpoint_url] = SimulatedClock.of_emulator(endpoint_url).follow_in_powertools()
+            _clocks[endpoint_url] = SimulatedClock.of_emulator(endpoint_url)
         return _clocks[endpoint_url]
 
 

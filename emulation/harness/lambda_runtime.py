@@ -19,6 +19,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import boto3
@@ -181,6 +182,22 @@ class _ProcessState:
 _PROCESS = _ProcessState()
 _IMPORTS = threading.Lock()  # sys.path and sys.modules are swapped while an environment imports
 
+# Packages each execution environment imports anew, besides the function's own. Lambda runs
+# every environment in its own process; here they share one, so module state must not leak:
+# the shared layer, and Powertools, whose Metrics keep their store in class attributes shared
+# by every instance (concurrent environments would flush each other's metrics, counting a
+# batch twice) and whose cold-start flags are module globals.
+PER_ENVIRONMENT = ("switchyard", "aws_lambda_powertools")
+
+
+def import_afresh(module_name: str, code_paths: list[str], packages: tuple[str, ...]) -> ModuleType:
+    """Import `module_name` from `code_paths` first, with `packages` loaded anew (a cold start)."""
+    with _IMPORTS:
+        sys.path[:] = code_paths + [p for p in sys.path if p not in code_paths]
+        for name in [n for n in sys.modules if n.split(".")[0] in packages]:
+            del sys.modules[name]
+        return importlib.import_module(module_name)
+
 
 class LogSink(io.TextIOBase):
     """What the function writes to stdout: CloudWatch Logs lines, including EMF metrics."""
@@ -261,8 +278,8 @@ class ExecutionEnvironment:
         module_name, _, attribute = config["Handler"].rpartition(".")
         package = module_name.split(".")[0]
         # Run exactly the deployed bytes: /var/task from the function zip, /opt/python from layers.
-        # Third-party modules this interpreter already imported stay shared (same pinned versions;
-        # the layer's compiled wheels target 3.12, so pure-Python fallbacks load there).
+        # Other third-party modules this interpreter already imported stay shared (same pinned
+        # versions, no per-environment state; the layer's compiled wheels target 3.12).
         task_dir = _extract_verified(
             ARTIFACTS / "lambdas" / f"{package}.zip", config["CodeSha256"], config["FunctionName"]
         )
@@ -270,13 +287,8 @@ class ExecutionEnvironment:
         code_paths += [
             str(self._layer_dir(lambda_client, layer["Arn"]) / "python") for layer in config.get("Layers", [])
         ]
-        # The function's package and the shared layer are what each environment loads anew.
-        packages = (package, "switchyard")
-        with _IMPORTS, self._running():
-            sys.path[:] = code_paths + [p for p in sys.path if p not in code_paths]
-            for name in [n for n in sys.modules if n.split(".")[0] in packages]:
-                del sys.modules[name]
-            self._handler = getattr(importlib.import_module(module_name), attribute)
+        with self._running():
+            self._handler = getattr(import_afresh(module_name, code_paths, (package, *PER_ENVIRONMENT)), attribute)
         self.invocations = 0
         self.timeouts = 0
 

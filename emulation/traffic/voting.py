@@ -208,6 +208,7 @@ class VotingResult:
     stored_winners: dict[tuple[str, str], tuple[int, str]]
     queue_left: int
     batches: int
+    largest_batch: int
     retried: int
     send_seconds: float
     drain_seconds: float
@@ -256,7 +257,7 @@ class VotingResult:
         lines = [
             f"{self.plan_size} requests: {self.status_counts[202]} accepted (202), {self.status_counts[400]} refused "
             f"by the model (400); sent in {self.send_seconds:.1f}s, drained in {self.drain_seconds:.1f}s "
-            f"({self.batches} batches, {self.retried} retried)",
+            f"({self.batches} batches of up to {self.largest_batch}, {self.retried} retried)",
             f"accepted {self.status_counts[202]} = counted {self.counted} + rejected {sum(self.rejected.values())} "
             f"{self.rejected} + dead-lettered {self.dead_lettered}",
             f"expected: {e.admissible} admissible votes from {len(e.winners)} voters, rejected {dict(e.rejected)}, "
@@ -360,6 +361,7 @@ def run(
         stored_winners=stored_winners(account, voting["votes_table_name"], the_plan.run_id),
         queue_left=sum(int(v) for v in attributes.values()),
         batches=player.stats.batches,
+        largest_batch=max(player.stats.batch_sizes, default=0),
         retried=player.stats.retried,
         send_seconds=send_seconds,
         drain_seconds=drain_seconds,

@@ -47,7 +47,7 @@ variable "lambda_defaults" {
 # attribute names without a word (hashicorp/terraform#29204): copy names from the README.
 
 variable "reserved_concurrency" {
-  description = "Reserved concurrency per function (modules/platform reserved_concurrency): audit, voting, registration_api, registration_analytics, registration_mailing, registration_onboarding, registration_sales_lead."
+  description = "Reserved concurrency per function (modules/platform reserved_concurrency): audit, voting, registration_api, registration_analytics, registration_mailing, registration_onboarding, registration_sales_lead, ledger_processor, ledger_consumer."
   type        = map(number)
   default     = {}
 }
@@ -97,6 +97,53 @@ variable "registration" {
     })))
   })
   default = {}
+}
+
+variable "ledger" {
+  description = "Order-ledger workload (modules/platform ledger): off unless enabled; intake groups, high-throughput FIFO, sizing."
+  type = object({
+    enabled             = optional(bool)
+    intake_groups       = optional(number)
+    high_throughput     = optional(bool)
+    maximum_concurrency = optional(number)
+    max_receive_count   = optional(number)
+    consumer_timeout    = optional(number)
+  })
+  default = {}
+}
+
+variable "webhooks" {
+  description = "Partner webhooks (modules/platform webhooks): https endpoints of the CRM and the trust-and-safety API, each partner's secret from an existing Secrets Manager secret (secret_arn, preferred) or webhook_credentials. Null: no webhooks."
+  type = object({
+    crm = object({
+      endpoint                         = string
+      api_key_header                   = optional(string)
+      secret_arn                       = optional(string)
+      invocation_rate_limit_per_second = optional(number)
+    })
+    trust_and_safety = object({
+      endpoint                         = string
+      username                         = string
+      secret_arn                       = optional(string)
+      invocation_rate_limit_per_second = optional(number)
+    })
+    retry_policy = optional(object({
+      maximum_retry_attempts       = optional(number)
+      maximum_event_age_in_seconds = optional(number)
+    }))
+    archive_retention_days = optional(number)
+  })
+  default = null
+}
+
+variable "webhook_credentials" {
+  description = "Webhook partner secrets when no secret_arn is given (crm_api_key, trust_and_safety_password): pass them as TF_VAR_webhook_credentials from the CI secret store, never in a tfvars file; they end up in encrypted state."
+  type = object({
+    crm_api_key               = optional(string)
+    trust_and_safety_password = optional(string)
+  })
+  default   = {}
+  sensitive = true
 }
 
 variable "alarm_actions" {

@@ -4,10 +4,12 @@ account_ids = {
 }
 
 # Per simulated account, the same workload objects as environments/<env>/terraform.tfvars.
-# The harness reads each mapping's batch size back from the emulator (tools/harness).
+# The harness reads each mapping's batch size back from the emulator (emulation/harness).
 workloads = {
   dev = {
-    voting       = { maximum_concurrency = 5 }
+    # Batches of up to 100 gathered over a 1 s window: the voting function splits them into
+    # transactions of at most 25 voters (prod keeps the default 10, one transaction per batch).
+    voting       = { maximum_concurrency = 5, batch_size = 100, maximum_batching_window_in_seconds = 1 }
     registration = { maximum_concurrency = 2 }
   }
   prod = {

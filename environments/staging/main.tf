@@ -43,6 +43,9 @@ module "platform" {
   audit                = var.audit
   voting               = var.voting
   registration         = var.registration
+  ledger               = var.ledger
+  webhooks             = var.webhooks
+  webhook_credentials  = var.webhook_credentials
   alarm_actions        = var.alarm_actions
   # The account baseline's deploy role may create roles only under this boundary.
   permissions_boundary_arn = "arn:aws:iam::${local.account.account_id}:policy/switchyard-boundary"

@@ -91,6 +91,9 @@ module "ledger_processor" {
   log_retention_days = var.lambda_defaults.log_retention_days
   kms_key_arn        = aws_kms_key.platform.arn
   layer_arns         = [aws_lambda_layer_version.shared.arn]
+
+  reserved_concurrency = lookup(var.reserved_concurrency, "ledger_processor", null)
+
   environment_variables = merge(module.ledger[0].processor_environment_variables, {
     LEDGER_TABLE_NAME     = aws_dynamodb_table.ledger[0].name
     DEAD_LETTER_QUEUE_URL = module.ledger[0].intake_dlq_url
@@ -121,6 +124,9 @@ module "ledger_consumer" {
   log_retention_days = var.lambda_defaults.log_retention_days
   kms_key_arn        = aws_kms_key.platform.arn
   layer_arns         = [aws_lambda_layer_version.shared.arn]
+
+  reserved_concurrency = lookup(var.reserved_concurrency, "ledger_consumer", null)
+
   environment_variables = {
     BALANCES_TABLE_NAME   = aws_dynamodb_table.ledger_balances[0].name
     DEAD_LETTER_QUEUE_URL = module.ledger[0].grouped_dlq_url

@@ -91,13 +91,13 @@ variable "tags" {
 }
 
 variable "reserved_concurrency" {
-  description = "Reserved concurrency per function, keyed by its folder under lambdas/: audit, voting, registration_api, registration_analytics, registration_mailing, registration_onboarding, registration_sales_lead (for example { audit = 10, voting = 50 }). Unlisted functions share the account's unreserved pool. Keep it >= the workload's maximum_concurrency, or the mapping is throttled."
+  description = "Reserved concurrency per function, keyed by its folder under lambdas/: audit, voting, registration_api, registration_analytics, registration_mailing, registration_onboarding, registration_sales_lead, ledger_processor, ledger_consumer (for example { audit = 10, voting = 50 }). Unlisted functions share the account's unreserved pool. Keep it >= the workload's maximum_concurrency, or the mapping is throttled."
   type        = map(number)
   default     = {}
 
   validation {
-    condition     = alltrue([for k in keys(var.reserved_concurrency) : contains(["audit", "voting", "registration_api", "registration_analytics", "registration_mailing", "registration_onboarding", "registration_sales_lead"], k)])
-    error_message = "reserved_concurrency keys must be function names: audit, voting, registration_api, registration_analytics, registration_mailing, registration_onboarding, registration_sales_lead (unknown: ${join(", ", sort(setsubtract(keys(var.reserved_concurrency), ["audit", "voting", "registration_api", "registration_analytics", "registration_mailing", "registration_onboarding", "registration_sales_lead"])))})."
+    condition     = length(setsubtract(keys(var.reserved_concurrency), local.function_keys)) == 0
+    error_message = "reserved_concurrency keys must be function names: ${join(", ", local.function_keys)} (unknown: ${join(", ", sort(setsubtract(keys(var.reserved_concurrency), local.function_keys)))})."
   }
 
   validation {

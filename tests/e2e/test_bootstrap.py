@@ -102,8 +102,14 @@ def envctl(deployed: Deployed, plans: Path, *args: str) -> subprocess.CompletedP
     return subprocess.run(command, cwd=ROOT, env=environ, capture_output=True, text=True)
 
 
-def test_make_plan_then_apply_env_sandbox_dev_applies_the_saved_plan(deployed: Deployed, tmp_path: Path) -> None:
-    planned = envctl(deployed, tmp_path, "plan", "sandbox-dev")
+@pytest.mark.after_traffic
+def test_no_drift_after_traffic_and_make_apply_env_sandbox_dev_applies_the_saved_plan(
+    deployed: Deployed, tmp_path: Path
+) -> None:
+    """The drift check, as a user runs it: after every workload's traffic, `make plan` with
+    `-detailed-exitcode` exits 0 (no changes in either account), and `make apply` applies the
+    saved plan it wrote."""
+    planned = envctl(deployed, tmp_path, "plan", "sandbox-dev", "-detailed-exitcode")
     assert planned.returncode == 0, planned.stdout[-3000:] + planned.stderr[-2000:]
     assert (tmp_path / "sandbox-dev.tfplan").is_file()
     changes = json.loads((tmp_path / "sandbox-dev.json").read_text())["resource_changes"]

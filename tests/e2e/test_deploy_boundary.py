@@ -2,8 +2,8 @@
 of the deploy role is refused, the calls a platform apply makes are allowed, and the pull-request
 plan role reads configuration and state but no data.
 
-The policies are read back from the emulator after a real bootstrap (infra/ -> account-baseline),
-so a regression in the module fails here. moto does not evaluate permissions boundaries or
+The policies are read back from the emulator after the session's real bootstrap (infra/ ->
+account-baseline), so a regression in the module fails here. moto does not evaluate permissions boundaries or
 condition keys (moto/iam/access_control.py), so tools.iam_eval decides (README of the module).
 Also: the S3 backend configuration `make plan|apply` writes stores state encrypted with the
 state key.
@@ -14,16 +14,14 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from emulation import emulator
 from emulation.harness.accounts import SimulatedAccount
-from emulation.sandbox import bootstrap
 from infra import app as infra_app
+from tests.e2e.conftest import Deployed
 from tools import envctl
 from tools.iam_eval import Policy, Principal, Request
 
@@ -76,15 +74,9 @@ class Bootstrapped:
 
 
 @pytest.fixture(scope="module")
-def bootstrapped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bootstrapped]:
-    workdir = tmp_path_factory.mktemp("boundary")
-    state_file = workdir / "emulator.json"
-    url = str(emulator.start(state_file)["url"])
-    try:
-        outputs = bootstrap(workdir, url, [ENV], verbose=False)[ENV]
-        yield Bootstrapped(url, outputs)
-    finally:
-        emulator.stop(state_file)
+def bootstrapped(deployed: Deployed) -> Bootstrapped:
+    """The session's bootstrap of sandbox-dev (tests/e2e/conftest.py), read back from the emulator."""
+    return Bootstrapped(deployed.endpoint_url, deployed.bootstrap[ENV])
 
 
 WITH_BOUNDARY = {"iam:PermissionsBoundary": BOUNDARY}

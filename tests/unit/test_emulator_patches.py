@@ -319,3 +319,45 @@ def test_the_webhook_receiver_is_bounded() -> None:
     stopped = WebhookReceiver(lifetime_s=0.2).start()
     stopped._thread.join(timeout=5)  # it shuts itself down after lifetime_s
     assert not stopped._thread.is_alive()
+
+
+def test_queue_attributes_are_computed_once_per_read_and_never_per_received_message(
+    mocked_aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from botocore.exceptions import ClientError
+    from moto.sqs.models import Queue
+
+    emulator_patches.simulated_clock()
+    monkeypatch.setattr(emulator_patches, "_clock_offset", 0.0)
+    emulator_patches.sqs_attributes_computed_once()
+    computed = {"n": 0}
+    attributes = Queue.attributes.fget
+
+    def counting(self: Queue) -> object:
+        computed["n"] += 1
+        return attributes(self)
+
+    monkeypatch.setattr(Queue, "attributes", property(counting))
+    sqs = boto3.client("sqs", region_name=REGION)
+    queue = sqs.create_queue(QueueName="counted", Attributes={"MessageRetentionPeriod": "600"})["QueueUrl"]
+    sqs.send_message_batch(QueueUrl=queue, Entries=[{"Id": str(i), "MessageBody": f"m{i}"} for i in range(10)])
+
+    computed["n"] = 0
+    names = ["ApproximateNumberOfMessages", "MessageRetentionPeriod", "QueueArn"]
+    read = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=names)["Attributes"]
+    assert computed["n"] == 1  # moto 5.2.5 alone: 9
+    assert read["ApproximateNumberOfMessages"] == "10" and read["MessageRetentionPeriod"] == "600"
+    assert set(read) == set(names)
+
+    computed["n"] = 0
+    assert len(sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]) == 10
+    assert computed["n"] == 0  # moto 5.2.5 alone: 3 per received message
+
+    with pytest.raises(ClientError) as refused:
+        sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["NotAnAttribute"])
+    assert refused.value.response["Error"]["Code"] == "InvalidAttributeName"
+
+    # retention still applies, on the simulated clock: a message past it is not delivered
+    sqs.send_message(QueueUrl=queue, MessageBody="old")
+    emulator_patches.set_clock_offset(601)
+    assert "Messages" not in sqs.receive_message(QueueUrl=queue)

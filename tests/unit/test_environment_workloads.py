@@ -31,7 +31,10 @@ FUNCTIONS = {
     "voting": "module.voting_function",
     "registration_api": "module.registration_api_function",
     **{f"registration_{c.replace('-', '_')}": f'module.registration.module.consumer["{c}"]' for c in CONSUMERS},
+    "ledger_processor": "module.ledger_processor[0]",
+    "ledger_consumer": "module.ledger_consumer[0]",
 }
+LEDGER = ("ledger_processor", "ledger_consumer")
 MAPPINGS = {
     "audit": "module.audit_queue.aws_lambda_event_source_mapping.this[0]",
     "voting": "module.voting_api.module.queue.aws_lambda_event_source_mapping.this[0]",
@@ -96,7 +99,11 @@ def test_a_tfvars_file_sizes_voting_and_registration(terraform_env: dict[str, st
     # THEN dev keeps the defaults ...
     assert dev.mapping("voting") == (5, 10, 1)
     assert {c: dev.mapping(c) for c in CONSUMERS} == dict.fromkeys(CONSUMERS, (2, 10, 1))
-    assert all(dev.function(f)["reserved_concurrent_executions"] is None for f in FUNCTIONS if f != "audit")
+    assert all(
+        dev.function(f)["reserved_concurrent_executions"] is None for f in FUNCTIONS if f not in ("audit", *LEDGER)
+    )
+    # ... with the ledger and the webhooks off unless an environment turns them on
+    assert not [a for a in dev.resources if a.startswith((PLATFORM + "module.ledger", PLATFORM + "module.webhooks"))]
 
     # ... and the sized file reaches every mapping, queue, function and the usage plan.
     assert sized.mapping("voting") == (40, 25, 2)
@@ -121,7 +128,21 @@ def test_a_tfvars_file_sizes_voting_and_registration(terraform_env: dict[str, st
     assert {f: sized.function(f)["reserved_concurrent_executions"] for f in FUNCTIONS} == {
         "audit": 11, "voting": 60, "registration_api": 12, "registration_analytics": 13,
         "registration_mailing": 14, "registration_onboarding": 15, "registration_sales_lead": 16,
+        "ledger_processor": 17, "ledger_consumer": 18,
     }  # fmt: skip
+    # the ledger: high-throughput FIFO, the consumers' concurrency on the grouped queue's mapping
+    intake = sized.after("module.ledger[0].module.intake.aws_sqs_queue.this")
+    assert (intake["deduplication_scope"], intake["fifo_throughput_limit"]) == ("messageGroup", "perMessageGroupId")
+    grouped = sized.after("module.ledger[0].module.groups.aws_lambda_event_source_mapping.this[0]")
+    assert grouped["scaling_config"][0]["maximum_concurrency"] == 30
+    # the webhooks: https endpoints, secrets from the given secret ARNs, the retry bound
+    destinations = {a: r for a, r in sized.resources.items() if ".aws_cloudwatch_event_api_destination.this[" in a}
+    assert sorted(r["invocation_endpoint"] for r in destinations.values()) == [
+        "https://crm.example.com/contacts",
+        "https://tickets.example.com/api/tickets",
+    ]
+    targets = [r for a, r in sized.resources.items() if ".aws_cloudwatch_event_target.this[" in a]
+    assert targets and all(t["retry_policy"][0]["maximum_retry_attempts"] == 3 for t in targets)
 
 
 def test_unknown_function_or_consumer_keys_fail_with_the_valid_keys(terraform_env: dict[str, str]) -> None:
@@ -130,7 +151,8 @@ def test_unknown_function_or_consumer_keys_fail_with_the_valid_keys(terraform_en
     assert not planned.passed
     assert any(
         "reserved_concurrency keys must be function names: audit, voting, registration_api, registration_analytics, "
-        "registration_mailing, registration_onboarding, registration_sales_lead (unknown: votes)." in e
+        "registration_mailing, registration_onboarding, registration_sales_lead, ledger_processor, ledger_consumer "
+        "(unknown: votes)." in e
         for e in planned.errors
     ), planned.errors
     consumers = "analytics, mailing, onboarding, sales-lead"

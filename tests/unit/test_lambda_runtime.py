@@ -10,15 +10,13 @@ Pages (AWS Lambda Developer Guide):
 from __future__ import annotations
 
 import contextlib
-import datetime
 from collections.abc import Iterator
-from importlib import import_module
 from typing import Any
 
 import pytest
 
 from emulation import emulator_patches
-from emulation.harness.clock import POWERTOOLS_CLOCK_READERS, SimulatedClock
+from emulation.harness.clock import SimulatedClock
 from emulation.harness.lambda_runtime import FakeLambdaContext, InvocationTimedOut, call_with_timeout
 
 
@@ -26,9 +24,6 @@ from emulation.harness.lambda_runtime import FakeLambdaContext, InvocationTimedO
 def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[SimulatedClock]:
     emulator_patches.simulated_clock()
     monkeypatch.setattr(emulator_patches, "_clock_offset", 0.0)
-    for name in POWERTOOLS_CLOCK_READERS:  # restored after the test
-        module = import_module(name)
-        monkeypatch.setattr(module, "dt", module.dt)
     yield SimulatedClock.in_process()
 
 
@@ -74,17 +69,6 @@ def test_a_function_that_finishes_in_time_returns_its_result(clock: SimulatedClo
     assert call_with_timeout(handler, 1, context(clock)) == {"ok": 1}
 
 
-def test_powertools_idempotency_reads_the_simulated_clock(clock: SimulatedClock) -> None:
-    """Powertools computes in-progress and record expiry from datetime.now() in the function's
-    process: after advance(), it sees the same time as the emulator and the Lambda context."""
-    clock.follow_in_powertools()
-    clock.advance(3600)
-    for name in POWERTOOLS_CLOCK_READERS:
-        seen = import_module(name).dt.datetime.now().timestamp()
-        assert abs(seen - (datetime.datetime.now().timestamp() + 3600)) < 5, name
-    assert emulator_patches.clock_offset() == clock.offset == 3600
-
-
 def test_concurrent_environments_of_one_function_keep_their_own_logs_and_restore_the_process() -> None:
     """Lambda gives each concurrent invocation its own environment: here threads share the
     process, so stdout is routed per thread and os.environ is the function's while any runs."""
@@ -115,3 +99,38 @@ def test_concurrent_environments_of_one_function_keep_their_own_logs_and_restore
     for index, environment in enumerate(environments):
         assert environment.logs.lines == [f"env{index} line{n}" for n in range(50)]
     assert sys.stdout is stdout_before and "SWY_TEST_FUNCTION" not in os.environ
+
+
+@pytest.fixture
+def restored_imports() -> Iterator[None]:
+    """import_afresh swaps sys.path and sys.modules entries: give them back to later tests."""
+    import sys
+
+    modules, path = dict(sys.modules), list(sys.path)
+    yield
+    sys.modules.clear()
+    sys.modules.update(modules)
+    sys.path[:] = path
+
+
+@pytest.mark.usefixtures("restored_imports")
+def test_each_environment_has_its_own_powertools_metrics(tmp_path: Any) -> None:
+    """Lambda runs each environment in its own process. Powertools' Metrics keep their store in
+    class attributes, so two environments sharing this process's Powertools would flush each
+    other's metrics: one environment's batch counted in the other's log line, or twice."""
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    from emulation.harness.lambda_runtime import PER_ENVIRONMENT, import_afresh
+
+    (tmp_path / "probe").mkdir()
+    (tmp_path / "probe" / "__init__.py").write_text("")
+    (tmp_path / "probe" / "handler.py").write_text(
+        "from aws_lambda_powertools import Metrics\nmetrics = Metrics(namespace='Probe', service='probe')\n"
+    )
+    first = import_afresh("probe.handler", [str(tmp_path)], ("probe", *PER_ENVIRONMENT))
+    second = import_afresh("probe.handler", [str(tmp_path)], ("probe", *PER_ENVIRONMENT))
+    first.metrics.add_metric(name="Counted", unit=MetricUnit.Count, value=1)  # in flight in one environment
+    second.metrics.add_metric(name="Counted", unit=MetricUnit.Count, value=1)
+    flushed = second.metrics.serialize_metric_set()  # the other environment ends its invocation
+    assert flushed["Counted"] == [1.0]
+    assert first.metrics.serialize_metric_set()["Counted"] == [1.0]

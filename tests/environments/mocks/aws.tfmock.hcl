@@ -45,3 +45,7 @@ mock_resource "aws_api_gateway_usage_plan" {
 mock_resource "aws_api_gateway_rest_api" {
   defaults = { id = "abc123", root_resource_id = "root00", execution_arn = "arn:aws:execute-api:eu-west-1:111111111111:abc123" }
 }
+mock_data "aws_secretsmanager_secret_version" {
+  # an existing partner secret, in the JSON shape modules/api-destinations reads
+  defaults = { secret_string = "{\"value\":\"mock-api-key\",\"password\":\"mock-password\"}" }
+}
