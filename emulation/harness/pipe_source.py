@@ -165,9 +165,7 @@ class PipeSourcePlayer:
         self.clock: Clock = clock or _WallClock()
         self.stats = PipeStats()
         self._back_at: list[float] = []
-        credentials = session.client(
-            "sts", endpoint_url=endpoint_url
-        ).assume_role(
+        credentials = session.client("sts", endpoint_url=endpoint_url).assume_role(
             RoleArn=pipe["RoleArn"], RoleSessionName=f"pipes-{self.name}"[:64]
         )["Credentials"]
         self._role = boto3.Session(
