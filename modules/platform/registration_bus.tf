@@ -132,6 +132,7 @@ resource "aws_iam_role_policy" "registration_bus_pipe" {
 }
 
 resource "aws_cloudwatch_log_group" "registration_bus_pipe" {
+  #checkov:skip=CKV_AWS_338:retention is set per environment (prod keeps 365 days or more); a year of pipe error logs in dev/sandbox is cost without value
   count = local.registration_bus_on ? 1 : 0
 
   name              = "/aws/vendedlogs/pipes/${local.registration_bus_name}"
