@@ -1,4 +1,4 @@
-"""Queues, mappings and failure paths: CKV2_SWY_1 to CKV2_SWY_6."""
+"""Queues, mappings and failure paths: CKV2_SWY_1 to CKV2_SWY_6, and pipes: CKV2_SWY_13."""
 
 from __future__ import annotations
 
@@ -201,6 +201,64 @@ class LambdaAsyncPathHasFailureDestination(SwitchyardCheck):
         return CheckResult.PASSED
 
 
+SQS_SOURCE = re.compile(r"arn:aws[a-z-]*:sqs:")
+
+
+class PipeHasRoleFailurePathAndLogs(SwitchyardCheck):
+    """A pipe runs as a role, has somewhere for failures to go, and logs its errors.
+
+    An SQS source has no pipe DLQ: failed messages return to the queue and its redrive policy
+    moves them to the queue's DLQ, so a source queue in the same module must have one (a queue
+    from another module, or a literal ARN, is judged where it is defined: CKV2_SWY_3). A stream
+    source (DynamoDB, Kinesis) needs source_parameters.*.dead_letter_config.arn, or records that
+    exhaust their retries are dropped.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            "CKV2_SWY_13",
+            "Every EventBridge pipe has a role, a failure path (source queue redrive or stream DLQ) and error logs",
+            ["aws_pipes_pipe"],
+            CheckCategories.GENERAL_SECURITY,
+        )
+
+    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+        if not g.first(conf.get("role_arn")):
+            return self.fail("no role_arn: the pipe needs its own execution role")
+        scope, me = self.scope(conf)
+        source = str(g.first(conf.get("source")) or "")
+        queues = {ref for ref in (me.refs("source") if me else set()) if ref.startswith("aws_sqs_queue.")}
+        if queues or SQS_SOURCE.search(source):
+            for queue in sorted(queues):
+                resource = scope.get(queue)
+                if resource is not None and not (
+                    resource.sets("redrive_policy") or g.has_redrive_resource(scope, queue)
+                ):
+                    return self.fail(
+                        f"source {queue} has no redrive_policy: a message the target never takes is retried "
+                        "until retention ends (an SQS-sourced pipe has no DLQ of its own)"
+                    )
+        elif STREAM_SOURCE.search(source) or (me and any(STREAM_SOURCE.search(r) for r in me.refs("source"))):
+            parameters = g.first(conf.get("source_parameters"))
+            stream = {}
+            if isinstance(parameters, dict):
+                for block in ("dynamodb_stream_parameters", "kinesis_stream_parameters"):
+                    if isinstance(g.first(parameters.get(block)), dict):
+                        stream = g.first(parameters.get(block))
+            dlq = g.first(stream.get("dead_letter_config")) if stream else None
+            if not (isinstance(dlq, dict) and g.first(dlq.get("arn"))):
+                return self.fail(
+                    "stream source without source_parameters dead_letter_config.arn: failed records are dropped"
+                )
+        logs = g.first(conf.get("log_configuration"))
+        if not isinstance(logs, dict) or str(g.first(logs.get("level")) or "OFF") == "OFF":
+            return self.fail("no log_configuration with level ERROR, INFO or TRACE: failed deliveries leave no trace")
+        return CheckResult.PASSED
+
+    def get_evaluated_keys(self) -> list[str]:
+        return ["role_arn", "source", "source_parameters", "log_configuration"]
+
+
 checks = [
     SqsMappingReportsBatchItemFailures(),
     FifoMappingBatchSize(),
@@ -208,4 +266,5 @@ checks = [
     DeadLetterQueueHasDepthAlarm(),
     EventTargetHasDeadLetterQueue(),
     LambdaAsyncPathHasFailureDestination(),
+    PipeHasRoleFailurePathAndLogs(),
 ]

@@ -10,6 +10,7 @@ import boto3
 from emulation.harness.clock import SimulatedClock, clock_for
 from emulation.harness.dynamodb_stream_source import DynamoDbStreamPlayer
 from emulation.harness.lambda_runtime import ExecutionEnvironment, FunctionPool
+from emulation.harness.pipe_source import PipeSourcePlayer
 from emulation.harness.sqs_source import SqsEventSourcePlayer
 
 
@@ -88,3 +89,8 @@ class SimulatedAccount:
             DynamoDbStreamPlayer(pool, m, self.client("dynamodbstreams"), self.client("sqs"), self.clock)
             for m in stream_mappings
         ]
+
+    def pipe_player(self, pipe_name: str) -> PipeSourcePlayer:
+        """The deployed pipe (DescribePipe), played with its own role's credentials."""
+        pipe = self.client("pipes").describe_pipe(Name=pipe_name)
+        return PipeSourcePlayer(pipe, self.session, endpoint_url=self.endpoint_url, clock=self.clock)

@@ -150,6 +150,27 @@ def _sign_up(api: Any, request: dict[str, Any]) -> dict[str, Any]:
     return {"accepted": answer["statusCode"] == 201, **json.loads(answer["body"])}
 
 
+def sign_up(account: SimulatedAccount, outputs: dict[str, Any], *, users: int, seed: int = 17) -> list[dict[str, Any]]:
+    """`users` sign-ups (mixed plans and sources) through the deployed registration function;
+    returns the UserRegistered events it published, in order."""
+    rng = random.Random(seed)
+    run_id = uuid.uuid4().hex[:12]
+    api = account.execution_environment(outputs[NAME]["function_name"])
+    events = []
+    for i in range(users):
+        request = {
+            "email": f"user{i}-{run_id}@example.com",
+            "displayName": f"User {i}",
+            "plan": rng.choices([p for p, _ in PLANS], weights=[w for _, w in PLANS])[0],
+            "source": rng.choice(SOURCES),
+        }
+        response = _sign_up(api, request)
+        if not response["accepted"]:
+            raise RuntimeError(f"registration refused: {response}")
+        events.append(response["event"])
+    return events
+
+
 def _batch_get(dynamodb: Any, table: str, keys: list[dict[str, Any]]) -> int:
     found = 0
     for start in range(0, len(keys), 100):

@@ -43,6 +43,27 @@ data "aws_iam_policy_document" "platform_key" {
       values   = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:*"]
     }
   }
+
+  # registration_bus.tf: SNS encrypts the registration topic's messages into the bus queue.
+  dynamic "statement" {
+    for_each = local.registration_bus_on ? [local.registration_topic_arn] : []
+    content {
+      sid       = "SnsDeliversRegistrationToTheBusQueue"
+      actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+      resources = ["*"]
+
+      principals {
+        type        = "Service"
+        identifiers = ["sns.amazonaws.com"]
+      }
+
+      condition {
+        test     = "ArnEquals"
+        variable = "aws:SourceArn"
+        values   = [statement.value]
+      }
+    }
+  }
 }
 
 resource "aws_kms_key" "platform" {
