@@ -48,12 +48,12 @@ def speed_ups() -> None:
     if getattr(safe_eval_functions, "_swy_patched", False):
         return
 
-    class ReusedInterpreter(asteval.Interpreter):  # type: ignore[misc]
+    class ReusedInterpreter(asteval.Interpreter):
         def eval(self, expr: Any, *args: Any, **kwargs: Any) -> Any:
             self._interrupt = None
             self.retval = None
             self._calldepth = 0
-            self.code_text = []
+            self.code_text: list[str] = []
             self.expr = None
             return super().eval(expr, *args, **kwargs)
 

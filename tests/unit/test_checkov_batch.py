@@ -15,7 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHECKOV_PYTHON = ROOT / ".venv-checkov" / "bin" / "python"
 
-PROBE = r'''
+PROBE = r"""
 import json, sys
 sys.path.insert(0, "tools")
 from checkov.terraform.graph_builder.variable_rendering import safe_eval_functions as sef
@@ -44,7 +44,7 @@ after = run_all()
 again = run_all()  # every expression a second time through the same interpreter
 print(json.dumps({"before": before, "after": after, "again": again,
                   "reused": first is sef.get_asteval(), "memoised": ext.parse(PATHS[0]) is ext.parse(PATHS[0])}))
-'''
+"""
 
 EXPRESSIONS = [
     "1 + 2",
