@@ -3,6 +3,7 @@
     python -m tools.policy                 # all gates; exit 1 when any gate fails
     python -m tools.policy --only checkov  # gates whose name contains "checkov"
     python -m tools.policy --list          # gate names
+    python -m tools.policy --jobs 1 --cpu  # one gate at a time, each gate's CPU seconds in the table
 
 Gates: terraform fmt; terraform validate of every environments/* root, of every module's
 examples/*/ and of the synthesized infra stacks (`make synth`, when the Makefile has it);
@@ -57,6 +58,7 @@ class Gate:
     run: Callable[[], Outcome]
     weight: int = 1  # rough seconds: the heaviest start first
     seconds: float = 0.0
+    cpu: float | None = None  # user+sys of this runner and its children during the gate (--cpu)
     outcome: Outcome | None = None
 
 
@@ -384,8 +386,14 @@ def gates(provider: SharedProvider) -> list[Gate]:
 # --- reporting -------------------------------------------------------------------------------
 
 
-def run_gate(gate: Gate) -> Gate:
-    started = time.monotonic()
+def cpu_seconds() -> float:
+    """User+sys CPU seconds of this process and its finished children so far."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def run_gate(gate: Gate, measure_cpu: bool = False) -> Gate:
+    started, cpu_before = time.monotonic(), cpu_seconds()
     try:
         gate.outcome = gate.run()
     except ProviderError as error:
@@ -393,6 +401,8 @@ def run_gate(gate: Gate) -> Gate:
     except Exception as error:  # a crashing gate is a failed gate, reported like the others
         gate.outcome = Outcome("FAIL", f"{type(error).__name__}: {error}")
     gate.seconds = time.monotonic() - started
+    if measure_cpu:  # exact only one gate at a time: children are counted when they exit
+        gate.cpu = cpu_seconds() - cpu_before
     return gate
 
 
@@ -422,7 +432,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="run only the gates whose name contains this text")
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("POLICY_JOBS", "3")))
     parser.add_argument("--list", action="store_true")
+    parser.add_argument(
+        "--cpu", action="store_true", help="add each gate's CPU seconds to the table (needs --jobs 1 to be exact)"
+    )
     args = parser.parse_args(argv)
+    if args.cpu and args.jobs != 1:
+        parser.error("--cpu measures one gate at a time: add --jobs 1")
     provider = shared_provider()
     selected = [g for g in gates(provider) if not args.only or args.only in g.name]
     if args.list:
@@ -436,13 +451,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"policy: {len(selected)} gates, {args.jobs} at a time", flush=True)
     try:
         with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-            done = list(pool.map(run_gate, selected))
+            done = list(pool.map(lambda gate: run_gate(gate, args.cpu), selected))
     finally:
+        before_close = cpu_seconds()
         provider.close()
+    provider_cpu = cpu_seconds() - before_close  # the shared provider process, counted when it exits
     wall = time.monotonic() - started
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = children.ru_utime + children.ru_stime + own.ru_utime + own.ru_stime
+    cpu = cpu_seconds()
 
     for gate in done:
         assert gate.outcome is not None
@@ -461,9 +476,12 @@ def main(argv: list[str] | None = None) -> int:
             gate.outcome.status == "PASS" and gate.name.startswith("checkov")
         )
         notes = gate.outcome.output.splitlines() if shows_note and gate.outcome.output else [""]
-        print(f"{gate.name:<{width}}  {gate.outcome.status:<6}  {gate.seconds:7.1f}  {notes[0]}".rstrip())
+        cpu_column = f"  cpu {gate.cpu:6.1f}" if gate.cpu is not None else ""
+        print(f"{gate.name:<{width}}  {gate.outcome.status:<6}  {gate.seconds:7.1f}{cpu_column}  {notes[0]}".rstrip())
         for note in notes[1:] if gate.name.startswith("checkov") else []:
             print(f"{'':<{width + 17}}  {note}")
+    if args.cpu:
+        print(f"{'shared AWS provider process':<{width}}  {'':<6}  {'':>7}  cpu {provider_cpu:6.1f}")
     failed = [g for g in done if g.outcome and g.outcome.status == "FAIL"]
     print(f"{'total (wall / cpu)':<{width}}  {'FAIL' if failed else 'PASS':<6}  {wall:7.1f}  cpu {cpu:.1f} s")
 

@@ -174,3 +174,17 @@ def test_the_zizmor_gate_fails_on_a_finding(
     monkeypatch.setattr(policy, "ROOT", tmp_path)
     outcome = policy.zizmor()
     assert outcome.status == status and says in outcome.output, outcome.output
+
+
+def test_cpu_is_measured_per_gate_only_when_asked() -> None:
+    busy = policy.run_gate(
+        policy.Gate("busy", lambda: policy.commands(("python3", "-c", "sum(range(3_000_000))"))), True
+    )
+    plain = policy.run_gate(policy.Gate("plain", lambda: policy.Outcome("PASS")))
+    assert busy.cpu is not None and busy.cpu > 0.0
+    assert plain.cpu is None
+
+
+def test_cpu_column_needs_one_gate_at_a_time() -> None:
+    with pytest.raises(SystemExit):
+        policy.main(["--cpu", "--jobs", "2", "--list"])
