@@ -115,9 +115,9 @@ variable "platform_role_name_prefix" {
 }
 
 variable "pass_role_services" {
-  description = "Services the deploy role may pass platform roles to (iam:PassedToService): Lambda for function roles, API Gateway for the integration roles."
+  description = "Services the deploy role may pass platform roles to (iam:PassedToService): Lambda for function roles, API Gateway for the integration roles, EventBridge for API destination target roles, EventBridge Pipes for pipe roles."
   type        = list(string)
-  default     = ["lambda.amazonaws.com", "apigateway.amazonaws.com"]
+  default     = ["lambda.amazonaws.com", "apigateway.amazonaws.com", "events.amazonaws.com", "pipes.amazonaws.com"]
 
   validation {
     condition     = length(var.pass_role_services) > 0 && alltrue([for s in var.pass_role_services : can(regex("^[a-z0-9.-]+\\.amazonaws\\.com$", s))])

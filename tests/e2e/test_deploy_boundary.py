@@ -129,6 +129,15 @@ PLATFORM_APPLY = {
     "pass an integration role to API Gateway": Request(
         "iam:PassRole", f"{IAM}:role/swy-dev-voting-apigw-sqs", {"iam:PassedToService": "apigateway.amazonaws.com"}
     ),
+    "pass an API destination target role to EventBridge": Request(
+        "iam:PassRole", f"{IAM}:role/swy-dev-webhooks-crm", {"iam:PassedToService": "events.amazonaws.com"}
+    ),
+    "pass the registration bus pipe role to EventBridge Pipes": Request(
+        "iam:PassRole", f"{IAM}:role/swy-dev-registration-bus-pipe", {"iam:PassedToService": "pipes.amazonaws.com"}
+    ),
+    "create a pipe": Request(
+        "pipes:CreatePipe", f"arn:aws:pipes:eu-west-1:{ACCOUNT.account_id}:pipe/swy-dev-registration-bus"
+    ),
     "create a queue": Request("sqs:CreateQueue", f"arn:aws:sqs:eu-west-1:{ACCOUNT.account_id}:swy-dev-audit"),
     "create a topic": Request("sns:CreateTopic", f"arn:aws:sns:eu-west-1:{ACCOUNT.account_id}:swy-dev-registration"),
     "create a table": Request(

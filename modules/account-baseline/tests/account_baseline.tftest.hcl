@@ -361,10 +361,10 @@ run "boundary_scopes_iam_to_platform_roles_with_this_boundary" {
   assert {
     condition = alltrue([
       for st in jsondecode(aws_iam_policy.boundary.policy).Statement :
-      st.Resource == "arn:aws:iam::111111111111:role/swy-*" && toset(st.Condition.StringEquals["iam:PassedToService"]) == toset(["lambda.amazonaws.com", "apigateway.amazonaws.com"])
+      st.Resource == "arn:aws:iam::111111111111:role/swy-*" && toset(st.Condition.StringEquals["iam:PassedToService"]) == toset(["lambda.amazonaws.com", "apigateway.amazonaws.com", "events.amazonaws.com", "pipes.amazonaws.com"])
       if st.Effect == "Allow" && contains(flatten([st.Action]), "iam:PassRole")
     ]) && anytrue([for st in jsondecode(aws_iam_policy.boundary.policy).Statement : contains(flatten([st.Action]), "iam:PassRole")])
-    error_message = "iam:PassRole must be limited to platform roles and to Lambda and API Gateway (iam:PassedToService)."
+    error_message = "iam:PassRole must be limited to platform roles and to the services that assume them: Lambda, API Gateway, EventBridge (API destination targets), EventBridge Pipes (iam:PassedToService)."
   }
   assert {
     condition = anytrue([
