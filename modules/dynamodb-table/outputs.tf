@@ -39,3 +39,16 @@ output "table" {
     ttl_attribute = var.ttl_attribute
   }
 }
+
+output "kms_key_arn" {
+  description = "CMK the table is encrypted with, as planned on the table (callers' tests check it here: a child module's resources are out of their reach)."
+  value       = one(aws_dynamodb_table.this.server_side_encryption).kms_key_arn
+}
+
+output "data_protection" {
+  description = "Point-in-time recovery and deletion protection as planned on the table: { point_in_time_recovery, deletion_protection }."
+  value = {
+    point_in_time_recovery = one(aws_dynamodb_table.this.point_in_time_recovery).enabled
+    deletion_protection    = aws_dynamodb_table.this.deletion_protection_enabled
+  }
+}

@@ -35,6 +35,10 @@ run "secure_defaults" {
     error_message = "Point-in-time recovery and deletion protection are on by default."
   }
   assert {
+    condition     = output.kms_key_arn == "arn:aws:kms:eu-west-1:111111111111:key/22222222-2222-2222-2222-222222222222" && output.data_protection == { point_in_time_recovery = true, deletion_protection = true }
+    error_message = "The kms_key_arn and data_protection outputs report the table's planned settings."
+  }
+  assert {
     # read/write_capacity are computed by the provider (the mock gives 0): billing_mode decides.
     condition     = aws_dynamodb_table.this.billing_mode == "PAY_PER_REQUEST"
     error_message = "The default is on-demand billing."
@@ -93,6 +97,10 @@ run "data_protection_overrides" {
     condition     = !aws_dynamodb_table.this.point_in_time_recovery[0].enabled && aws_dynamodb_table.this.deletion_protection_enabled
     error_message = "Turning PITR off leaves deletion protection at its default (on)."
   }
+  assert {
+    condition     = output.data_protection == { point_in_time_recovery = false, deletion_protection = true }
+    error_message = "The data_protection output follows the table."
+  }
 }
 
 run "deletion_protection_override" {
@@ -104,6 +112,10 @@ run "deletion_protection_override" {
   assert {
     condition     = aws_dynamodb_table.this.point_in_time_recovery[0].enabled && !aws_dynamodb_table.this.deletion_protection_enabled
     error_message = "Turning deletion protection off leaves PITR at its default (on)."
+  }
+  assert {
+    condition     = output.data_protection == { point_in_time_recovery = true, deletion_protection = false }
+    error_message = "The data_protection output follows the table."
   }
 }
 
