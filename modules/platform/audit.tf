@@ -6,28 +6,14 @@ locals {
   audit_name = "${var.name_prefix}-audit"
 }
 
-resource "aws_dynamodb_table" "audit_log" {
-  #checkov:skip=CKV_AWS_28:PITR follows var.data_protection (default on); a validation refuses turning it off outside the sandbox
-  name                        = "${var.name_prefix}-audit-log"
-  billing_mode                = "PAY_PER_REQUEST"
-  hash_key                    = "eventId"
-  deletion_protection_enabled = var.data_protection.deletion_protection
+module "audit_log_table" {
+  source = "../dynamodb-table"
 
-  attribute {
-    name = "eventId"
-    type = "S"
-  }
-
-  point_in_time_recovery {
-    enabled = var.data_protection.point_in_time_recovery
-  }
-
-  server_side_encryption {
-    enabled     = true
-    kms_key_arn = aws_kms_key.platform.arn
-  }
-
-  tags = var.tags
+  name            = "${var.name_prefix}-audit-log"
+  hash_key        = { name = "eventId" }
+  kms_key_arn     = aws_kms_key.platform.arn
+  data_protection = var.data_protection
+  tags            = var.tags
 }
 
 module "audit_function" {
@@ -47,14 +33,14 @@ module "audit_function" {
   kms_key_arn          = aws_kms_key.platform.arn
   layer_arns           = [aws_lambda_layer_version.shared.arn]
   environment_variables = {
-    AUDIT_TABLE_NAME      = aws_dynamodb_table.audit_log.name
+    AUDIT_TABLE_NAME      = module.audit_log_table.name
     DEAD_LETTER_QUEUE_URL = module.audit_queue.dlq_url
   }
   # Queue and DLQ permissions are granted by ../sqs-queue.
   policy_statements = {
     WriteAuditLog = {
       actions   = ["dynamodb:PutItem"]
-      resources = [aws_dynamodb_table.audit_log.arn]
+      resources = [module.audit_log_table.arn]
     }
   }
   tags = var.tags

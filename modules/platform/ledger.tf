@@ -9,70 +9,30 @@ locals {
 }
 
 # Event-sourced audit log: one item per (orderId, seq), written once, never updated.
-resource "aws_dynamodb_table" "ledger" {
-  #checkov:skip=CKV_AWS_28:PITR follows var.data_protection (default on); a validation refuses turning it off outside the sandbox
-  count = local.ledger_count
+module "ledger_table" {
+  source = "../dynamodb-table"
+  count  = local.ledger_count
 
-  name                        = local.ledger_name
-  billing_mode                = "PAY_PER_REQUEST"
-  hash_key                    = "orderId"
-  range_key                   = "seq"
-  deletion_protection_enabled = var.data_protection.deletion_protection
-
-  attribute {
-    name = "orderId"
-    type = "S"
-  }
-
-  attribute {
-    name = "seq"
-    type = "N"
-  }
-
-  point_in_time_recovery {
-    enabled = var.data_protection.point_in_time_recovery
-  }
-
-  server_side_encryption {
-    enabled     = true
-    kms_key_arn = aws_kms_key.platform.arn
-  }
-
-  tags = var.tags
+  name            = local.ledger_name
+  hash_key        = { name = "orderId" }
+  range_key       = { name = "seq", type = "N" }
+  kms_key_arn     = aws_kms_key.platform.arn
+  data_protection = var.data_protection
+  tags            = var.tags
 }
 
 # Per order: the "state" item (applied seq, balance, currency) and one "rejection#<seq>" item
 # per rejected transaction, with its reason.
-resource "aws_dynamodb_table" "ledger_balances" {
-  #checkov:skip=CKV_AWS_28:PITR follows var.data_protection (default on); a validation refuses turning it off outside the sandbox
-  count = local.ledger_count
+module "ledger_balances_table" {
+  source = "../dynamodb-table"
+  count  = local.ledger_count
 
-  name                        = "${local.ledger_name}-balances"
-  billing_mode                = "PAY_PER_REQUEST"
-  hash_key                    = "orderId"
-  range_key                   = "entry"
-  deletion_protection_enabled = var.data_protection.deletion_protection
-
-  attribute {
-    name = "orderId"
-    type = "S"
-  }
-
-  attribute {
-    name = "entry"
-    type = "S"
-  }
-
-  point_in_time_recovery {
-    enabled = var.data_protection.point_in_time_recovery
-  }
-
-  server_side_encryption {
-    enabled     = true
-    kms_key_arn = aws_kms_key.platform.arn
-  }
-
-  tags = var.tags
+  name            = "${local.ledger_name}-balances"
+  hash_key        = { name = "orderId" }
+  range_key       = { name = "entry" }
+  kms_key_arn     = aws_kms_key.platform.arn
+  data_protection = var.data_protection
+  tags            = var.tags
 }
 
 module "ledger_processor" {
@@ -95,14 +55,14 @@ module "ledger_processor" {
   reserved_concurrency = lookup(var.reserved_concurrency, "ledger_processor", null)
 
   environment_variables = merge(module.ledger[0].processor_environment_variables, {
-    LEDGER_TABLE_NAME     = aws_dynamodb_table.ledger[0].name
+    LEDGER_TABLE_NAME     = module.ledger_table[0].name
     DEAD_LETTER_QUEUE_URL = module.ledger[0].intake_dlq_url
   })
   # Queue permissions (intake, DLQ, forwarding) are granted by ../sequential-convoy.
   policy_statements = {
     AppendToLedger = {
       actions   = ["dynamodb:PutItem", "dynamodb:GetItem"]
-      resources = [aws_dynamodb_table.ledger[0].arn]
+      resources = [module.ledger_table[0].arn]
     }
   }
   tags = var.tags
@@ -128,14 +88,14 @@ module "ledger_consumer" {
   reserved_concurrency = lookup(var.reserved_concurrency, "ledger_consumer", null)
 
   environment_variables = {
-    BALANCES_TABLE_NAME   = aws_dynamodb_table.ledger_balances[0].name
+    BALANCES_TABLE_NAME   = module.ledger_balances_table[0].name
     DEAD_LETTER_QUEUE_URL = module.ledger[0].grouped_dlq_url
   }
   policy_statements = {
     ApplyToBalances = {
       # TransactWriteItems (a rejection and the state together) is authorised per contained action.
       actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"]
-      resources = [aws_dynamodb_table.ledger_balances[0].arn]
+      resources = [module.ledger_balances_table[0].arn]
     }
   }
   tags = var.tags
@@ -180,8 +140,8 @@ output "ledger" {
     grouped_dlq_url         = module.ledger[0].grouped_dlq_url
     gap_alarm_name          = module.ledger[0].gap_alarm_name
     alarm_names             = module.ledger[0].alarm_names
-    ledger_table_name       = aws_dynamodb_table.ledger[0].name
-    balances_table_name     = aws_dynamodb_table.ledger_balances[0].name
+    ledger_table_name       = module.ledger_table[0].name
+    balances_table_name     = module.ledger_balances_table[0].name
     processor_function_name = module.ledger_processor[0].function_name
     processor_role_arn      = module.ledger_processor[0].role_arn
     consumer_function_name  = module.ledger_consumer[0].function_name

@@ -1,5 +1,5 @@
-# Resources deployed before the queues moved into ../sqs-queue, and the voting tables into
-# one map, keep their identity: these blocks make Terraform move them in state instead of
+# Resources deployed before the queues moved into ../sqs-queue, the voting tables into one
+# map, and every table into ../dynamodb-table, keep their identity: these blocks make Terraform move them in state instead of
 # destroying and recreating them (python -m tools.moved_proof shows the plan from main's
 # sandbox: nothing destroyed).
 # modules/queue-load-leveling moves its own; pubsub-fanout's are keyed by subscriber, so
@@ -147,4 +147,57 @@ moved {
 moved {
   from = aws_dynamodb_table.tallies
   to   = aws_dynamodb_table.voting["tallies"]
+}
+
+# Every table into ../dynamodb-table (same names, keys and settings: the plan shows no change).
+# The voting tables' moves chain on from the three above, so a state from before the map
+# also lands in the module.
+moved {
+  from = aws_dynamodb_table.audit_log
+  to   = module.audit_log_table.aws_dynamodb_table.this
+}
+
+moved {
+  from = aws_dynamodb_table.voting["polls"]
+  to   = module.voting_table["polls"].aws_dynamodb_table.this
+}
+
+moved {
+  from = aws_dynamodb_table.voting["votes"]
+  to   = module.voting_table["votes"].aws_dynamodb_table.this
+}
+
+moved {
+  from = aws_dynamodb_table.voting["tallies"]
+  to   = module.voting_table["tallies"].aws_dynamodb_table.this
+}
+
+moved {
+  from = aws_dynamodb_table.registration["signups"]
+  to   = module.registration_table["signups"].aws_dynamodb_table.this
+}
+
+moved {
+  from = aws_dynamodb_table.registration["outbox"]
+  to   = module.registration_table["outbox"].aws_dynamodb_table.this
+}
+
+moved {
+  from = aws_dynamodb_table.registration["workspaces"]
+  to   = module.registration_table["workspaces"].aws_dynamodb_table.this
+}
+
+moved {
+  from = aws_dynamodb_table.registration["leads"]
+  to   = module.registration_table["leads"].aws_dynamodb_table.this
+}
+
+moved {
+  from = aws_dynamodb_table.ledger[0]
+  to   = module.ledger_table[0].aws_dynamodb_table.this
+}
+
+moved {
+  from = aws_dynamodb_table.ledger_balances[0]
+  to   = module.ledger_balances_table[0].aws_dynamodb_table.this
 }

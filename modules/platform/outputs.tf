@@ -20,8 +20,8 @@ output "audit" {
     queue_arn      = module.audit_queue.queue_arn
     dlq_url        = module.audit_queue.dlq_url
     dlq_arn        = module.audit_queue.dlq_arn
-    table_name     = aws_dynamodb_table.audit_log.name
-    table_arn      = aws_dynamodb_table.audit_log.arn
+    table_name     = module.audit_log_table.name
+    table_arn      = module.audit_log_table.arn
     function_name  = module.audit_function.function_name
     function_arn   = module.audit_function.function_arn
     role_arn       = module.audit_function.role_arn
@@ -48,9 +48,9 @@ output "voting" {
     queue_arn             = module.voting_api.queue_arn
     dlq_url               = module.voting_api.dlq_url
     dlq_arn               = module.voting_api.dlq_arn
-    polls_table_name      = aws_dynamodb_table.voting["polls"].name
-    votes_table_name      = aws_dynamodb_table.voting["votes"].name
-    tallies_table_name    = aws_dynamodb_table.voting["tallies"].name
+    polls_table_name      = module.voting_table["polls"].name
+    votes_table_name      = module.voting_table["votes"].name
+    tallies_table_name    = module.voting_table["tallies"].name
     function_name         = module.voting_function.function_name
     function_arn          = module.voting_function.function_arn
     role_arn              = module.voting_function.role_arn
@@ -66,7 +66,7 @@ output "registration" {
     role_arn      = module.registration_api_function.role_arn
     topic_arn     = module.registration.topic_arn
     kms_key_arn   = module.registration.kms_key_arn
-    tables        = { for k, t in aws_dynamodb_table.registration : k => t.name }
+    tables        = { for k, t in module.registration_table : k => t.name }
     subscribers   = module.registration.subscribers
   }
 }

@@ -14,39 +14,16 @@ locals {
   }
 }
 
-resource "aws_dynamodb_table" "registration" {
-  #checkov:skip=CKV_AWS_28:PITR follows var.data_protection (default on); a validation refuses turning it off outside the sandbox
+module "registration_table" {
+  source   = "../dynamodb-table"
   for_each = local.registration_tables
 
-  name                        = "${local.registration_name}-${each.key}"
-  billing_mode                = "PAY_PER_REQUEST"
-  hash_key                    = each.value.hash_key
-  range_key                   = each.value.range_key
-  deletion_protection_enabled = var.data_protection.deletion_protection
-
-  attribute {
-    name = each.value.hash_key
-    type = "S"
-  }
-
-  dynamic "attribute" {
-    for_each = each.value.range_key == null ? [] : [each.value.range_key]
-    content {
-      name = attribute.value
-      type = "S"
-    }
-  }
-
-  point_in_time_recovery {
-    enabled = var.data_protection.point_in_time_recovery
-  }
-
-  server_side_encryption {
-    enabled     = true
-    kms_key_arn = aws_kms_key.platform.arn
-  }
-
-  tags = var.tags
+  name            = "${local.registration_name}-${each.key}"
+  hash_key        = { name = each.value.hash_key }
+  range_key       = each.value.range_key == null ? null : { name = each.value.range_key }
+  kms_key_arn     = aws_kms_key.platform.arn
+  data_protection = var.data_protection
+  tags            = var.tags
 }
 
 # --- the publisher ------------------------------------------------------------------------
@@ -116,7 +93,7 @@ module "registration" {
       description           = "Counts sign-ups per day and source, each user once"
       handler               = "registration_analytics.handler.lambda_handler"
       package_path          = "${var.artifacts_dir}/lambdas/registration_analytics.zip"
-      environment_variables = { SIGNUPS_TABLE_NAME = aws_dynamodb_table.registration["signups"].name }
+      environment_variables = { SIGNUPS_TABLE_NAME = module.registration_table["signups"].name }
       batch_size            = local.registration_consumers["analytics"].batch_size
       maximum_concurrency   = local.registration_consumers["analytics"].maximum_concurrency
       max_receive_count     = local.registration_consumers["analytics"].max_receive_count
@@ -127,7 +104,7 @@ module "registration" {
         CountSignUpsOnce = {
           # TransactWriteItems is authorised per item: a conditional put and an update.
           actions   = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"]
-          resources = [aws_dynamodb_table.registration["signups"].arn]
+          resources = [module.registration_table["signups"].arn]
         }
       }
     }
@@ -135,7 +112,7 @@ module "registration" {
       description           = "Writes one welcome email per user to the outbox"
       handler               = "registration_mailing.handler.lambda_handler"
       package_path          = "${var.artifacts_dir}/lambdas/registration_mailing.zip"
-      environment_variables = { OUTBOX_TABLE_NAME = aws_dynamodb_table.registration["outbox"].name }
+      environment_variables = { OUTBOX_TABLE_NAME = module.registration_table["outbox"].name }
       batch_size            = local.registration_consumers["mailing"].batch_size
       maximum_concurrency   = local.registration_consumers["mailing"].maximum_concurrency
       max_receive_count     = local.registration_consumers["mailing"].max_receive_count
@@ -143,14 +120,14 @@ module "registration" {
       memory_size           = local.registration_consumers["mailing"].memory_size
       reserved_concurrency  = local.registration_consumers["mailing"].reserved_concurrency
       policy_statements = {
-        WriteOutbox = { actions = ["dynamodb:PutItem"], resources = [aws_dynamodb_table.registration["outbox"].arn] }
+        WriteOutbox = { actions = ["dynamodb:PutItem"], resources = [module.registration_table["outbox"].arn] }
       }
     }
     onboarding = {
       description           = "Creates each new user's starter workspace"
       handler               = "registration_onboarding.handler.lambda_handler"
       package_path          = "${var.artifacts_dir}/lambdas/registration_onboarding.zip"
-      environment_variables = { WORKSPACES_TABLE_NAME = aws_dynamodb_table.registration["workspaces"].name }
+      environment_variables = { WORKSPACES_TABLE_NAME = module.registration_table["workspaces"].name }
       batch_size            = local.registration_consumers["onboarding"].batch_size
       maximum_concurrency   = local.registration_consumers["onboarding"].maximum_concurrency
       max_receive_count     = local.registration_consumers["onboarding"].max_receive_count
@@ -158,14 +135,14 @@ module "registration" {
       memory_size           = local.registration_consumers["onboarding"].memory_size
       reserved_concurrency  = local.registration_consumers["onboarding"].reserved_concurrency
       policy_statements = {
-        CreateWorkspaces = { actions = ["dynamodb:PutItem"], resources = [aws_dynamodb_table.registration["workspaces"].arn] }
+        CreateWorkspaces = { actions = ["dynamodb:PutItem"], resources = [module.registration_table["workspaces"].arn] }
       }
     }
     sales-lead = {
       description           = "Opens a sales lead for each pro sign-up"
       handler               = "registration_sales_lead.handler.lambda_handler"
       package_path          = "${var.artifacts_dir}/lambdas/registration_sales_lead.zip"
-      environment_variables = { LEADS_TABLE_NAME = aws_dynamodb_table.registration["leads"].name }
+      environment_variables = { LEADS_TABLE_NAME = module.registration_table["leads"].name }
       filter_policy         = jsonencode({ plan = ["pro"] })
       filter_policy_scope   = "MessageAttributes"
       batch_size            = local.registration_consumers["sales-lead"].batch_size
@@ -175,7 +152,7 @@ module "registration" {
       memory_size           = local.registration_consumers["sales-lead"].memory_size
       reserved_concurrency  = local.registration_consumers["sales-lead"].reserved_concurrency
       policy_statements = {
-        OpenLeads = { actions = ["dynamodb:PutItem"], resources = [aws_dynamodb_table.registration["leads"].arn] }
+        OpenLeads = { actions = ["dynamodb:PutItem"], resources = [module.registration_table["leads"].arn] }
       }
     }
   }

@@ -19,39 +19,16 @@ locals {
   }
 }
 
-resource "aws_dynamodb_table" "voting" {
-  #checkov:skip=CKV_AWS_28:PITR follows var.data_protection (default on); a validation refuses turning it off outside the sandbox
+module "voting_table" {
+  source   = "../dynamodb-table"
   for_each = local.voting_tables
 
-  name                        = "${var.name_prefix}-${each.key}"
-  billing_mode                = "PAY_PER_REQUEST"
-  hash_key                    = each.value.hash_key
-  range_key                   = each.value.range_key
-  deletion_protection_enabled = var.data_protection.deletion_protection
-
-  attribute {
-    name = each.value.hash_key
-    type = "S"
-  }
-
-  dynamic "attribute" {
-    for_each = each.value.range_key == null ? [] : [each.value.range_key]
-    content {
-      name = attribute.value
-      type = "S"
-    }
-  }
-
-  point_in_time_recovery {
-    enabled = var.data_protection.point_in_time_recovery
-  }
-
-  server_side_encryption {
-    enabled     = true
-    kms_key_arn = aws_kms_key.platform.arn
-  }
-
-  tags = var.tags
+  name            = "${var.name_prefix}-${each.key}"
+  hash_key        = { name = each.value.hash_key }
+  range_key       = each.value.range_key == null ? null : { name = each.value.range_key }
+  kms_key_arn     = aws_kms_key.platform.arn
+  data_protection = var.data_protection
+  tags            = var.tags
 }
 
 module "voting_function" {
@@ -70,9 +47,9 @@ module "voting_function" {
   kms_key_arn        = aws_kms_key.platform.arn
   layer_arns         = [aws_lambda_layer_version.shared.arn]
   environment_variables = {
-    POLLS_TABLE_NAME      = aws_dynamodb_table.voting["polls"].name
-    VOTES_TABLE_NAME      = aws_dynamodb_table.voting["votes"].name
-    TALLIES_TABLE_NAME    = aws_dynamodb_table.voting["tallies"].name
+    POLLS_TABLE_NAME      = module.voting_table["polls"].name
+    VOTES_TABLE_NAME      = module.voting_table["votes"].name
+    TALLIES_TABLE_NAME    = module.voting_table["tallies"].name
     DEAD_LETTER_QUEUE_URL = module.voting_api.dlq_url
   }
 
@@ -82,16 +59,16 @@ module "voting_function" {
   policy_statements = {
     ReadPolls = {
       actions   = ["dynamodb:GetItem"]
-      resources = [aws_dynamodb_table.voting["polls"].arn]
+      resources = [module.voting_table["polls"].arn]
     }
     RecordVotes = {
       # TransactWriteItems is authorised per contained action.
       actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"]
-      resources = [aws_dynamodb_table.voting["votes"].arn]
+      resources = [module.voting_table["votes"].arn]
     }
     CountVotes = {
       actions   = ["dynamodb:UpdateItem"]
-      resources = [aws_dynamodb_table.voting["tallies"].arn]
+      resources = [module.voting_table["tallies"].arn]
     }
   }
   tags = var.tags
@@ -110,10 +87,10 @@ module "voting_api" {
   # Results come straight from the tallies table: one Query, no function to cold-start.
   read_route = {
     path      = "polls/{pollId}/results"
-    table_arn = aws_dynamodb_table.voting["tallies"].arn
+    table_arn = module.voting_table["tallies"].arn
     action    = "Query"
     request_template = jsonencode({
-      TableName                 = aws_dynamodb_table.voting["tallies"].name
+      TableName                 = module.voting_table["tallies"].name
       KeyConditionExpression    = "pollId = :pollId"
       ExpressionAttributeValues = { ":pollId" = { S = "$util.escapeJavaScript($input.params().path.get('pollId'))" } }
       ConsistentRead            = true

@@ -5,13 +5,13 @@ mock_provider "aws" {
 
 # The two tables and the grouped queue and DLQ get distinct values, so the wiring can fail.
 override_resource {
-  target          = aws_dynamodb_table.ledger
+  target          = module.ledger_table[0].aws_dynamodb_table.this
   override_during = plan
   values          = { arn = "arn:aws:dynamodb:eu-west-1:111111111111:table/swy-test-ledger" }
 }
 
 override_resource {
-  target          = aws_dynamodb_table.ledger_balances
+  target          = module.ledger_balances_table[0].aws_dynamodb_table.this
   override_during = plan
   values          = { arn = "arn:aws:dynamodb:eu-west-1:111111111111:table/swy-test-ledger-balances" }
 }
@@ -48,7 +48,7 @@ run "off_by_default" {
   command = plan
 
   assert {
-    condition     = output.ledger == null && length(module.ledger) == 0 && length(aws_dynamodb_table.ledger) == 0
+    condition     = output.ledger == null && length(module.ledger) == 0 && length(module.ledger_table) == 0
     error_message = "The ledger workload is created only when enabled."
   }
 }
@@ -69,7 +69,7 @@ run "enabled_ledger_is_wired_through_the_convoy" {
     error_message = "Functions are <prefix>-ledger-processor and -consumer."
   }
   assert {
-    condition     = aws_dynamodb_table.ledger[0].hash_key == "orderId" && aws_dynamodb_table.ledger[0].range_key == "seq" && aws_dynamodb_table.ledger[0].server_side_encryption[0].kms_key_arn == aws_kms_key.platform.arn && aws_dynamodb_table.ledger[0].point_in_time_recovery[0].enabled
+    condition     = module.ledger_table[0].hash_key == "orderId" && module.ledger_table[0].range_key == "seq" && module.ledger_table[0].kms_key_arn == aws_kms_key.platform.arn && module.ledger_table[0].data_protection.point_in_time_recovery
     error_message = "The ledger is keyed (orderId, seq), encrypted with the platform CMK, with PITR."
   }
   assert {

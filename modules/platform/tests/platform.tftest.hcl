@@ -48,11 +48,11 @@ run "secure_defaults" {
     error_message = "The audit consumer is named <prefix>-audit."
   }
   assert {
-    condition     = aws_dynamodb_table.audit_log.point_in_time_recovery[0].enabled && aws_dynamodb_table.audit_log.deletion_protection_enabled
+    condition     = module.audit_log_table.data_protection == { point_in_time_recovery = true, deletion_protection = true }
     error_message = "Tables outside the sandbox keep PITR and deletion protection."
   }
   assert {
-    condition     = aws_dynamodb_table.audit_log.server_side_encryption[0].enabled && aws_dynamodb_table.audit_log.server_side_encryption[0].kms_key_arn == aws_kms_key.platform.arn
+    condition     = module.audit_log_table.kms_key_arn == aws_kms_key.platform.arn && module.audit_log_table.name == "swy-test-audit-log" && module.audit_log_table.hash_key == "eventId" && module.audit_log_table.range_key == null
     error_message = "The audit log is encrypted with the platform CMK."
   }
 }
@@ -61,15 +61,15 @@ run "registration_workload" {
   command = plan
 
   assert {
-    condition     = alltrue([for t in aws_dynamodb_table.registration : t.server_side_encryption[0].enabled && t.server_side_encryption[0].kms_key_arn == aws_kms_key.platform.arn])
+    condition     = alltrue([for t in module.registration_table : t.kms_key_arn == aws_kms_key.platform.arn])
     error_message = "Every registration table is encrypted with the platform CMK."
   }
   assert {
-    condition     = alltrue([for t in aws_dynamodb_table.registration : t.point_in_time_recovery[0].enabled && t.deletion_protection_enabled])
+    condition     = alltrue([for t in module.registration_table : t.data_protection == { point_in_time_recovery = true, deletion_protection = true }])
     error_message = "Registration tables keep PITR and deletion protection outside the sandbox."
   }
   assert {
-    condition     = !contains(keys(aws_dynamodb_table.registration), "idempotency")
+    condition     = !contains(keys(module.registration_table), "idempotency")
     error_message = "Consumers are idempotent through conditional writes of their effects; no idempotency table."
   }
   assert {
@@ -105,7 +105,7 @@ run "sandbox_may_switch_data_protection_off" {
   }
 
   assert {
-    condition     = !aws_dynamodb_table.audit_log.deletion_protection_enabled && alltrue([for t in aws_dynamodb_table.registration : !t.deletion_protection_enabled])
+    condition     = !module.audit_log_table.data_protection.deletion_protection && alltrue([for t in module.registration_table : !t.data_protection.deletion_protection])
     error_message = "The sandbox can be destroyed."
   }
 }
@@ -153,15 +153,15 @@ run "voting_workload" {
   command = plan
 
   assert {
-    condition     = alltrue([for t in [aws_dynamodb_table.voting["polls"], aws_dynamodb_table.voting["votes"], aws_dynamodb_table.voting["tallies"]] : t.server_side_encryption[0].enabled && t.server_side_encryption[0].kms_key_arn == aws_kms_key.platform.arn])
+    condition     = alltrue([for t in [module.voting_table["polls"], module.voting_table["votes"], module.voting_table["tallies"]] : t.kms_key_arn == aws_kms_key.platform.arn])
     error_message = "Voting tables are encrypted with the platform CMK."
   }
   assert {
-    condition     = alltrue([for t in [aws_dynamodb_table.voting["polls"], aws_dynamodb_table.voting["votes"], aws_dynamodb_table.voting["tallies"]] : t.point_in_time_recovery[0].enabled && t.deletion_protection_enabled])
+    condition     = alltrue([for t in [module.voting_table["polls"], module.voting_table["votes"], module.voting_table["tallies"]] : t.data_protection == { point_in_time_recovery = true, deletion_protection = true }])
     error_message = "Voting tables keep PITR and deletion protection outside the sandbox."
   }
   assert {
-    condition     = aws_dynamodb_table.voting["votes"].hash_key == "pollId" && aws_dynamodb_table.voting["votes"].range_key == "userId" && aws_dynamodb_table.voting["tallies"].range_key == "choice"
+    condition     = module.voting_table["votes"].hash_key == "pollId" && module.voting_table["votes"].range_key == "userId" && module.voting_table["tallies"].range_key == "choice" && module.voting_table["polls"].range_key == null
     error_message = "One vote per (poll, user); one tally per (poll, choice)."
   }
   assert {
@@ -181,7 +181,7 @@ run "voting_workload" {
     error_message = "The voting API uses an API key and usage plan by default."
   }
   assert {
-    condition     = output.voting.function_arn == module.voting_function.function_arn && output.voting.dlq_url == module.voting_api.dlq_url && output.voting.tallies_table_name == aws_dynamodb_table.voting["tallies"].name
+    condition     = output.voting.function_arn == module.voting_function.function_arn && output.voting.dlq_url == module.voting_api.dlq_url && output.voting.tallies_table_name == module.voting_table["tallies"].name
     error_message = "The voting outputs expose the function, the DLQ and the tables."
   }
 }
@@ -195,7 +195,7 @@ run "voting_sandbox_can_be_destroyed" {
   }
 
   assert {
-    condition     = !aws_dynamodb_table.voting["votes"].deletion_protection_enabled && !aws_dynamodb_table.voting["tallies"].deletion_protection_enabled && !aws_dynamodb_table.voting["polls"].deletion_protection_enabled
+    condition     = alltrue([for t in module.voting_table : !t.data_protection.deletion_protection])
     error_message = "The sandbox can destroy the voting tables."
   }
 }
