@@ -78,6 +78,14 @@ run "registration_api_proxies_to_the_function" {
     condition     = output.registration_api.invoke_url == "https://abc123.execute-api.eu-west-1.amazonaws.com/v1/registrations"
     error_message = "registration_api.invoke_url must be the stage URL plus /registrations."
   }
+  assert {
+    condition     = output.harness.registration_api == { rest_api_id = "abc123", resource_id = aws_api_gateway_resource.registrations.id, http_method = "POST" }
+    error_message = "The harness output names the proxy method the harness plays."
+  }
+  assert {
+    condition     = length(setintersection(keys(output.registration_api), ["resource_id", "http_method", "function_name"])) == 0
+    error_message = "The method ids are the harness's; the function is output.registration.function_name."
+  }
 }
 
 run "registration_api_permission_is_scoped_to_this_api" {
