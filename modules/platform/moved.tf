@@ -215,3 +215,24 @@ moved {
   from = module.registration.aws_lambda_event_source_mapping.this["sales-lead"]
   to   = module.registration.module.subscriber["sales-lead"].module.queue.aws_lambda_event_source_mapping.this[0]
 }
+
+# === the registration API's stage in ../rest-api-stage (fanout-consumer) ===================
+moved {
+  from = aws_cloudwatch_log_group.registration_api_access
+  to   = module.registration_api_stage.aws_cloudwatch_log_group.access
+}
+
+moved {
+  from = aws_cloudwatch_log_group.registration_api_execution
+  to   = module.registration_api_stage.aws_cloudwatch_log_group.execution
+}
+
+moved {
+  from = aws_api_gateway_stage.registration
+  to   = module.registration_api_stage.aws_api_gateway_stage.this
+}
+
+moved {
+  from = aws_api_gateway_method_settings.registration
+  to   = module.registration_api_stage.aws_api_gateway_method_settings.all
+}

@@ -68,11 +68,11 @@ output "registration" {
 output "registration_api" {
   description = "Sign-ups over HTTPS: POST {invoke_url} with a JSON body; API Gateway proxies to the registration function (registration.function_name; 201/400)."
   value = {
-    invoke_url            = "${aws_api_gateway_stage.registration.invoke_url}/${local.registration_api_path}"
+    invoke_url            = "${module.registration_api_stage.invoke_url}/${local.registration_api_path}"
     rest_api_id           = aws_api_gateway_rest_api.registration.id
-    stage_name            = aws_api_gateway_stage.registration.stage_name
+    stage_name            = module.registration_api_stage.stage_name
     execution_arn         = aws_api_gateway_rest_api.registration.execution_arn
-    access_log_group_name = aws_cloudwatch_log_group.registration_api_access.name
+    access_log_group_name = module.registration_api_stage.access_log_group_name
   }
 }
 
