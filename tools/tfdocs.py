@@ -1,6 +1,6 @@
 """README tables from a module's code: requirements, module calls, resources, inputs, outputs.
 
-    python -m tools.tfdocs            # rewrite the tables in every modules/*/README.md (make docs)
+    python -m tools.tfdocs            # rewrite the tables in every modules/*/README.md (and modules/*/modules/*/)
     python -m tools.tfdocs --check    # exit 1 naming each README whose tables are stale (make policy)
     python -m tools.tfdocs modules/platform   # only these modules
 
@@ -383,13 +383,15 @@ def updated(readme: str, rendered: str) -> str:
 
 
 def modules() -> list[Path]:
-    return sorted(p.parent for p in (ROOT / "modules").glob("*/main.tf"))
+    """Every modules/<module>/ and its internal modules/<module>/modules/<name>/."""
+    found = [*(ROOT / "modules").glob("*/main.tf"), *(ROOT / "modules").glob("*/modules/*/main.tf")]
+    return sorted(p.parent for p in found)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.tfdocs", description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 when a README is stale")
-    parser.add_argument("paths", nargs="*", type=Path, help="module folders (default: every modules/*/)")
+    parser.add_argument("paths", nargs="*", type=Path, help="module folders (default: every modules/*/ and modules/*/modules/*/)")
     args = parser.parse_args(argv)
     stale = []
     for path in [p.resolve() for p in args.paths] or modules():

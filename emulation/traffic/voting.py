@@ -23,6 +23,7 @@ from typing import Any
 
 from emulation.harness.accounts import SimulatedAccount
 from emulation.harness.apigateway import DeployedMethod
+from emulation.harness.wiring import Harness
 
 NAME = "voting"
 SPAN_MS = 120_000  # the simulated voting window: request times fall in [t0, t0 + SPAN_MS)
@@ -319,7 +320,8 @@ def run(
     expected = the_plan.expected()
     publish_polls(account, voting["polls_table_name"], the_plan.polls)
 
-    write = DeployedMethod(account, voting["rest_api_id"], voting["write_resource_id"], voting["write_http_method"])
+    methods = Harness.of(outputs).voting
+    write = DeployedMethod(account, methods.write.rest_api_id, methods.write.resource_id, methods.write.http_method)
     (player,) = account.sqs_players(voting["function_name"])
     requests = [(v.body, {"pollId": v.poll_id}, v.request_time_ms) for v in the_plan.votes]
     responses = []
@@ -342,7 +344,7 @@ def run(
         QueueUrl=voting["queue_url"],
         AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
     )["Attributes"]
-    read = DeployedMethod(account, voting["rest_api_id"], voting["read_resource_id"], "GET")
+    read = DeployedMethod(account, methods.read.rest_api_id, methods.read.resource_id, methods.read.http_method)
     now_ms = int(time.time() * 1000)
     api_tallies = {}
     for poll_id in the_plan.polls:

@@ -1,5 +1,5 @@
 output "platforms" {
-  description = "Per simulated account: its id and the platform's wiring (read by the test harness and make demo)."
+  description = "Per simulated account: the platform's outputs, its `harness` object included (read by the test harness, the traffic drivers and make demo; emulation/harness/wiring.py types it)."
   value = {
     dev  = module.platform_dev
     prod = module.platform_prod

@@ -201,3 +201,91 @@ moved {
   from = aws_dynamodb_table.ledger_balances[0]
   to   = module.ledger_balances_table[0].aws_dynamodb_table.this
 }
+
+# === pubsub-fanout: one ./modules/subscriber per subscriber (fanout-consumer) ==============
+# Each subscriber's function, queue and mapping moved into modules/pubsub-fanout's
+# module.subscriber[<key>], whose queue (../sqs-queue) now owns the mapping, the consumer's
+# grants and its Errors/Throttles alarms. The blocks above that moved resources into
+# module.queue[<key>] chain into these ones: Terraform applies both in turn (tried on a
+# terraform_data model of the two moves: a state from before either plans 0 to add/destroy).
+
+moved {
+  from = module.registration.module.queue["analytics"]
+  to   = module.registration.module.subscriber["analytics"].module.queue
+}
+
+moved {
+  from = module.registration.module.consumer["analytics"]
+  to   = module.registration.module.subscriber["analytics"].module.function
+}
+
+moved {
+  from = module.registration.aws_lambda_event_source_mapping.this["analytics"]
+  to   = module.registration.module.subscriber["analytics"].module.queue.aws_lambda_event_source_mapping.this[0]
+}
+
+moved {
+  from = module.registration.module.queue["mailing"]
+  to   = module.registration.module.subscriber["mailing"].module.queue
+}
+
+moved {
+  from = module.registration.module.consumer["mailing"]
+  to   = module.registration.module.subscriber["mailing"].module.function
+}
+
+moved {
+  from = module.registration.aws_lambda_event_source_mapping.this["mailing"]
+  to   = module.registration.module.subscriber["mailing"].module.queue.aws_lambda_event_source_mapping.this[0]
+}
+
+moved {
+  from = module.registration.module.queue["onboarding"]
+  to   = module.registration.module.subscriber["onboarding"].module.queue
+}
+
+moved {
+  from = module.registration.module.consumer["onboarding"]
+  to   = module.registration.module.subscriber["onboarding"].module.function
+}
+
+moved {
+  from = module.registration.aws_lambda_event_source_mapping.this["onboarding"]
+  to   = module.registration.module.subscriber["onboarding"].module.queue.aws_lambda_event_source_mapping.this[0]
+}
+
+moved {
+  from = module.registration.module.queue["sales-lead"]
+  to   = module.registration.module.subscriber["sales-lead"].module.queue
+}
+
+moved {
+  from = module.registration.module.consumer["sales-lead"]
+  to   = module.registration.module.subscriber["sales-lead"].module.function
+}
+
+moved {
+  from = module.registration.aws_lambda_event_source_mapping.this["sales-lead"]
+  to   = module.registration.module.subscriber["sales-lead"].module.queue.aws_lambda_event_source_mapping.this[0]
+}
+
+# === the registration API's stage in ../rest-api-stage (fanout-consumer) ===================
+moved {
+  from = aws_cloudwatch_log_group.registration_api_access
+  to   = module.registration_api_stage.aws_cloudwatch_log_group.access
+}
+
+moved {
+  from = aws_cloudwatch_log_group.registration_api_execution
+  to   = module.registration_api_stage.aws_cloudwatch_log_group.execution
+}
+
+moved {
+  from = aws_api_gateway_stage.registration
+  to   = module.registration_api_stage.aws_api_gateway_stage.this
+}
+
+moved {
+  from = aws_api_gateway_method_settings.registration
+  to   = module.registration_api_stage.aws_api_gateway_method_settings.all
+}

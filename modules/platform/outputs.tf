@@ -30,18 +30,12 @@ output "audit" {
 }
 
 output "voting" {
-  description = "Voting workload: the API (and where to read its deployed templates and model), queue, DLQ, tables, function."
+  description = "Voting workload: the API (invoke URL, id, stage, API key, access logs, alarms), queue, DLQ, tables, function."
   value = {
     invoke_url            = module.voting_api.invoke_url
     rest_api_id           = module.voting_api.rest_api_id
     stage_name            = module.voting_api.stage_name
-    write_resource_id     = module.voting_api.write_resource_id
-    write_http_method     = module.voting_api.write_http_method
-    read_resource_id      = module.voting_api.read_resource_id
-    write_model_name      = module.voting_api.write_model_name
     api_key_id            = module.voting_api.api_key_id
-    integration_role_arn  = module.voting_api.integration_role_arn
-    read_role_arn         = module.voting_api.read_role_arn
     access_log_group_name = module.voting_api.access_log_group_name
     alarm_names           = module.voting_api.alarm_names
     queue_url             = module.voting_api.queue_url
@@ -72,15 +66,48 @@ output "registration" {
 }
 
 output "registration_api" {
-  description = "Sign-ups over HTTPS: POST {invoke_url} with a JSON body; API Gateway proxies to the registration function (201/400)."
+  description = "Sign-ups over HTTPS: POST {invoke_url} with a JSON body; API Gateway proxies to the registration function (registration.function_name; 201/400)."
   value = {
-    invoke_url            = "${aws_api_gateway_stage.registration.invoke_url}/${local.registration_api_path}"
+    invoke_url            = "${module.registration_api_stage.invoke_url}/${local.registration_api_path}"
     rest_api_id           = aws_api_gateway_rest_api.registration.id
-    stage_name            = aws_api_gateway_stage.registration.stage_name
-    resource_id           = aws_api_gateway_resource.registrations.id
-    http_method           = aws_api_gateway_method.register.http_method
+    stage_name            = module.registration_api_stage.stage_name
     execution_arn         = aws_api_gateway_rest_api.registration.execution_arn
-    access_log_group_name = aws_cloudwatch_log_group.registration_api_access.name
-    function_name         = module.registration_api_function.function_name
+    access_log_group_name = module.registration_api_stage.access_log_group_name
+  }
+}
+
+output "harness" {
+  description = <<-EOT
+    Only for the test harness and the traffic drivers (emulation/, tests/e2e), never for wiring:
+    what they need to play a managed service the emulator does not run, and the roles they check
+    from outside. Its shape follows the harness, which reads it through
+    emulation/harness/wiring.py (Harness.of: a missing or unknown key fails there, by name):
+      voting.write, voting.read: { rest_api_id, resource_id, http_method } of the API's two
+        methods; emulation/harness/apigateway.py DeployedMethod reads them back and plays their
+        integrations (model validation, VTL templates, the SQS and DynamoDB calls)
+      voting.integration_role_arn: the write integration's role, which the e2e checks may only
+        send to the voting queue
+      registration_api: { rest_api_id, resource_id, http_method } of the Lambda proxy method
+        (LambdaProxyMethod builds the proxy event and checks the function's resource policy)
+  EOT
+  value = {
+    voting = {
+      write = {
+        rest_api_id = module.voting_api.rest_api_id
+        resource_id = module.voting_api.write_resource_id
+        http_method = module.voting_api.write_http_method
+      }
+      read = {
+        rest_api_id = module.voting_api.rest_api_id
+        resource_id = module.voting_api.read_resource_id
+        http_method = "GET" # ../queue-load-leveling answers its read route on GET only
+      }
+      integration_role_arn = module.voting_api.integration_role_arn
+    }
+    registration_api = {
+      rest_api_id = aws_api_gateway_rest_api.registration.id
+      resource_id = aws_api_gateway_resource.registrations.id
+      http_method = aws_api_gateway_method.register.http_method
+    }
   }
 }

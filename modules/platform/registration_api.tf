@@ -84,66 +84,19 @@ resource "aws_api_gateway_deployment" "registration" {
   depends_on = [aws_api_gateway_integration.register]
 }
 
-# The account baseline's API Gateway CloudWatch role may write only to these name prefixes.
-resource "aws_cloudwatch_log_group" "registration_api_access" {
-  #checkov:skip=CKV_AWS_338:retention is set per environment (prod keeps 365 days or more); a year of access logs in dev/sandbox is cost without value
-  name              = "/aws/apigateway/${local.registration_api_name}/access"
-  retention_in_days = var.lambda_defaults.log_retention_days
-  kms_key_id        = aws_kms_key.platform.arn
-  tags              = var.tags
-}
+# The stage: tracing, access and execution log groups (retention, the platform CMK), stage-wide
+# throttling, metrics, ERROR logging, no data trace (e-mail addresses stay out of the logs), no
+# cache (../rest-api-stage, shared with ../queue-load-leveling).
+module "registration_api_stage" {
+  source = "../rest-api-stage"
 
-resource "aws_cloudwatch_log_group" "registration_api_execution" {
-  #checkov:skip=CKV_AWS_338:retention is set per environment (prod keeps 365 days or more); a year of error logs in dev/sandbox is cost without value
-  name              = "API-Gateway-Execution-Logs_${aws_api_gateway_rest_api.registration.id}/${local.registration_api_stage}"
-  retention_in_days = var.lambda_defaults.log_retention_days
-  kms_key_id        = aws_kms_key.platform.arn
-  tags              = var.tags
-}
-
-resource "aws_api_gateway_stage" "registration" {
-  #checkov:skip=CKV_AWS_120:each sign-up is a new write; a cache would answer with another caller's result
-  #checkov:skip=CKV2_AWS_29:no web ACL here: a WAF web ACL is an account-level choice, attach it with aws_wafv2_web_acl_association on this stage; stage throttling bounds load meanwhile
-  #checkov:skip=CKV2_AWS_51:a public sign-up has no client certificates to check; mutual TLS needs a custom domain, which the platform leaves to the caller
-  rest_api_id          = aws_api_gateway_rest_api.registration.id
-  deployment_id        = aws_api_gateway_deployment.registration.id
-  stage_name           = local.registration_api_stage
-  xray_tracing_enabled = true
-
-  access_log_settings {
-    destination_arn = aws_cloudwatch_log_group.registration_api_access.arn
-    format = jsonencode({
-      requestId         = "$context.requestId"
-      requestTimeEpoch  = "$context.requestTimeEpoch"
-      httpMethod        = "$context.httpMethod"
-      resourcePath      = "$context.resourcePath"
-      status            = "$context.status"
-      responseLength    = "$context.responseLength"
-      sourceIp          = "$context.identity.sourceIp"
-      integrationStatus = "$context.integration.status"
-      integrationError  = "$context.integration.error"
-      integrationMs     = "$context.integration.latency"
-    })
-  }
-
-  tags = var.tags
-
-  depends_on = [aws_cloudwatch_log_group.registration_api_execution]
-}
-
-resource "aws_api_gateway_method_settings" "registration" {
-  #checkov:skip=CKV_AWS_225:caching is off on purpose: every sign-up is a write
-  rest_api_id = aws_api_gateway_rest_api.registration.id
-  stage_name  = aws_api_gateway_stage.registration.stage_name
-  method_path = "*/*"
-
-  settings {
-    throttling_rate_limit  = var.registration_api.rate_limit
-    throttling_burst_limit = var.registration_api.burst_limit
-    metrics_enabled        = true
-    logging_level          = "ERROR"
-    data_trace_enabled     = false # e-mail addresses stay out of the logs
-    caching_enabled        = false
-    cache_data_encrypted   = true
-  }
+  name                    = local.registration_api_name
+  rest_api_id             = aws_api_gateway_rest_api.registration.id
+  deployment_id           = aws_api_gateway_deployment.registration.id
+  stage_name              = local.registration_api_stage
+  throttling              = { rate_limit = var.registration_api.rate_limit, burst_limit = var.registration_api.burst_limit }
+  access_log_extra_fields = { integrationMs = "$context.integration.latency" }
+  log_kms_key_arn         = aws_kms_key.platform.arn
+  log_retention_days      = var.lambda_defaults.log_retention_days
+  tags                    = var.tags
 }

@@ -143,29 +143,46 @@ resource "aws_sns_topic" "this" {
   tags              = var.tags
 }
 
-# --- per subscriber: queue, DLQ, policies and queue alarms (../sqs-queue) -----------------
-# The queue and its DLQ admit SNS only for this topic (the DLQ for subscription redrive), and
-# refuse anything without TLS; both use the topic's CMK (SNS cannot use alias/aws/sqs).
-module "queue" {
-  source   = "../sqs-queue"
+# --- per subscriber: function, queue, DLQ, policies, mapping, grants, alarms --------------
+# ./modules/subscriber: ../lambda-function for the consumer and ../sqs-queue with its consumer
+# block (the mapping with ReportBatchItemFailures, the role's grants on its queue, DLQ and the
+# topic key, and the DLQ-depth, oldest-age, Errors and Throttles alarms). One module instance per
+# subscriber, because the function needs the queue module's DLQ URL and the queue module needs
+# the function: modules/subscriber/main.tf says why two for_each modules would be a cycle.
+module "subscriber" {
+  source   = "./modules/subscriber"
   for_each = var.subscribers
 
-  name                      = "${var.name}-${each.key}"
-  kms_master_key_id         = aws_kms_key.this.arn
-  message_retention_seconds = var.message_retention_seconds
-  max_receive_count         = each.value.max_receive_count
-  senders                   = { services = [{ principal = "sns.amazonaws.com", source_arns = [aws_sns_topic.this.arn] }] }
-  # The consumer may park poison in its DLQ (role ARN built from the name, as for the key).
-  dlq_senders = {
-    services       = [{ principal = "sns.amazonaws.com", source_arns = [aws_sns_topic.this.arn] }]
-    principal_arns = ["arn:${local.partition}:iam::${local.account_id}:role/${var.name}-${each.key}-role"]
+  name        = "${var.name}-${each.key}"
+  topic_arn   = aws_sns_topic.this.arn
+  kms_key_arn = aws_kms_key.this.arn
+
+  function = {
+    description              = coalesce(each.value.description, "Consumes ${var.name} events for ${each.key}")
+    handler                  = each.value.handler
+    package_path             = each.value.package_path
+    architecture             = var.function_defaults.architecture
+    memory_size              = coalesce(each.value.memory_size, var.function_defaults.memory_size)
+    timeout                  = coalesce(each.value.timeout, var.function_defaults.timeout)
+    log_retention_days       = var.function_defaults.log_retention_days
+    kms_key_arn              = var.function_kms_key_arn
+    layer_arns               = var.layer_arns
+    reserved_concurrency     = each.value.reserved_concurrency
+    environment_variables    = each.value.environment_variables
+    policy_statements        = each.value.policy_statements
+    permissions_boundary_arn = var.permissions_boundary_arn
   }
-  # No consumer here: module.consumer needs this module's DLQ URL, and a for_each module
-  # referenced by key depends on all of its outputs, so a mapping inside it would be a cycle.
-  # The mapping and the consumer's grants stay below.
-  visibility_timeout_seconds = 6 * coalesce(each.value.timeout, var.function_defaults.timeout)
-  alarm_actions              = var.alarm_actions
-  tags                       = var.tags
+
+  queue = {
+    message_retention_seconds          = var.message_retention_seconds
+    max_receive_count                  = each.value.max_receive_count
+    batch_size                         = each.value.batch_size
+    maximum_batching_window_in_seconds = each.value.maximum_batching_window_in_seconds
+    maximum_concurrency                = each.value.maximum_concurrency
+  }
+
+  alarm_actions = var.alarm_actions
+  tags          = var.tags
 }
 
 resource "aws_sns_topic_subscription" "this" {
@@ -173,70 +190,19 @@ resource "aws_sns_topic_subscription" "this" {
 
   topic_arn            = aws_sns_topic.this.arn
   protocol             = "sqs"
-  endpoint             = module.queue[each.key].queue_arn
+  endpoint             = module.subscriber[each.key].queue_arn
   raw_message_delivery = true
   filter_policy        = each.value.filter_policy
   filter_policy_scope  = each.value.filter_policy == null ? null : each.value.filter_policy_scope
-  redrive_policy       = jsonencode({ deadLetterTargetArn = module.queue[each.key].dlq_arn })
+  redrive_policy       = jsonencode({ deadLetterTargetArn = module.subscriber[each.key].dlq_arn })
 
-  # SNS checks it may send before it confirms the subscription (module.queue's policies).
-  depends_on = [module.queue]
+  # SNS checks it may send before it confirms the subscription (the queue policies).
+  depends_on = [module.subscriber]
 }
 
-# --- per subscriber: the consumer function and its mapping --------------------------------
-module "consumer" {
-  source   = "../lambda-function"
-  for_each = var.subscribers
-
-  name               = "${var.name}-${each.key}"
-  description        = coalesce(each.value.description, "Consumes ${var.name} events for ${each.key}")
-  handler            = each.value.handler
-  package_path       = each.value.package_path
-  architecture       = var.function_defaults.architecture
-  memory_size        = coalesce(each.value.memory_size, var.function_defaults.memory_size)
-  timeout            = coalesce(each.value.timeout, var.function_defaults.timeout)
-  log_retention_days = var.function_defaults.log_retention_days
-  kms_key_arn        = var.function_kms_key_arn
-  layer_arns         = var.layer_arns
-
-  reserved_concurrency = each.value.reserved_concurrency # null: the account's unreserved pool
-
-  environment_variables = merge(each.value.environment_variables, {
-    DEAD_LETTER_QUEUE_URL = module.queue[each.key].dlq_url
-  })
-  policy_statements = merge(each.value.policy_statements, {
-    ConsumeSubscriberQueue = {
-      actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
-      resources = [module.queue[each.key].queue_arn]
-    }
-    ParkRejectedEvents = {
-      actions   = ["sqs:SendMessage"]
-      resources = [module.queue[each.key].dlq_arn]
-    }
-    UseTopicKeyThroughSqs = {
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-      resources = [aws_kms_key.this.arn]
-      conditions = [{
-        test     = "StringEquals"
-        variable = "kms:ViaService"
-        values   = ["sqs.${local.region}.amazonaws.com"]
-      }]
-    }
-  })
-  permissions_boundary_arn = var.permissions_boundary_arn
-  tags                     = var.tags
-}
-
-resource "aws_lambda_event_source_mapping" "this" {
-  for_each = var.subscribers
-
-  event_source_arn                   = module.queue[each.key].queue_arn
-  function_name                      = module.consumer[each.key].function_arn
-  batch_size                         = each.value.batch_size
-  maximum_batching_window_in_seconds = each.value.maximum_batching_window_in_seconds
-  function_response_types            = ["ReportBatchItemFailures"]
-
-  scaling_config {
-    maximum_concurrency = each.value.maximum_concurrency
-  }
-}
+# Deployments made before ./modules/subscriber existed had module.queue[<key>],
+# module.consumer[<key>] and aws_lambda_event_source_mapping.this[<key>] here. moved blocks take
+# no for_each, so the moves are written where the keys are known (modules/platform/moved.tf):
+#   module.queue["k"]                         -> module.subscriber["k"].module.queue
+#   module.consumer["k"]                      -> module.subscriber["k"].module.function
+#   aws_lambda_event_source_mapping.this["k"] -> module.subscriber["k"].module.queue.aws_lambda_event_source_mapping.this[0]

@@ -100,11 +100,6 @@ variable "subscribers" {
     condition     = alltrue(flatten([for s in values(var.subscribers) : [for k in keys(s.environment_variables) : can(regex("^[A-Za-z][A-Za-z0-9_]*$", k)) && !startswith(k, "AWS_") && k != "DEAD_LETTER_QUEUE_URL"]]))
     error_message = "subscribers[*].environment_variables: names are letters, digits and '_', may not start with AWS_ (reserved by Lambda), and DEAD_LETTER_QUEUE_URL is set by the module."
   }
-
-  validation {
-    condition     = alltrue(flatten([for s in values(var.subscribers) : [for k in keys(s.policy_statements) : !contains(["ConsumeSubscriberQueue", "ParkRejectedEvents", "UseTopicKeyThroughSqs"], k)]]))
-    error_message = "subscribers[*].policy_statements: ConsumeSubscriberQueue, ParkRejectedEvents and UseTopicKeyThroughSqs are added by the module; give your statements other ids."
-  }
 }
 
 variable "function_kms_key_arn" {

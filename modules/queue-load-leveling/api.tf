@@ -274,73 +274,25 @@ resource "aws_api_gateway_deployment" "this" {
   ]
 }
 
-# Needs the account-level CloudWatch role (aws_api_gateway_account) in real AWS: the account
-# baseline sets it (one per account and region) and lets it write to /aws/apigateway/* and
-# API-Gateway-Execution-Logs_*, so these names must keep those prefixes.
-resource "aws_cloudwatch_log_group" "access" {
-  #checkov:skip=CKV_AWS_338:retention is set per environment (prod keeps 365 days or more); a year of access logs in dev/sandbox is cost without value
-  name              = "/aws/apigateway/${var.name}/access"
-  retention_in_days = var.log_retention_days
-  kms_key_id        = var.log_kms_key_arn
-  tags              = var.tags
-}
+# The stage: tracing, access and execution log groups (retention, CMK), stage-wide throttling,
+# metrics, ERROR logging, no data trace, no cache (../rest-api-stage, shared with the platform's
+# registration API).
+module "stage" {
+  source = "../rest-api-stage"
 
-# Created here, before API Gateway would create it without retention or encryption.
-resource "aws_cloudwatch_log_group" "execution" {
-  #checkov:skip=CKV_AWS_338:retention is set per environment (prod keeps 365 days or more); a year of error logs in dev/sandbox is cost without value
-  name              = "API-Gateway-Execution-Logs_${aws_api_gateway_rest_api.this.id}/${var.stage_name}"
-  retention_in_days = var.log_retention_days
-  kms_key_id        = var.log_kms_key_arn
-  tags              = var.tags
-}
-
-resource "aws_api_gateway_stage" "this" {
-  #checkov:skip=CKV_AWS_120:responses are per-request acknowledgements and live tallies; a cache would serve stale results
-  #checkov:skip=CKV2_AWS_29:no web ACL here: a WAF web ACL is an account-level choice, attach it with aws_wafv2_web_acl_association on this stage; stage throttling and the usage plan bound load meanwhile
-  #checkov:skip=CKV2_AWS_51:callers are authenticated with an API key or SigV4; mutual TLS needs a custom domain, which this module leaves to the caller
-  rest_api_id          = aws_api_gateway_rest_api.this.id
-  deployment_id        = aws_api_gateway_deployment.this.id
-  stage_name           = var.stage_name
-  xray_tracing_enabled = true
-
-  access_log_settings {
-    destination_arn = aws_cloudwatch_log_group.access.arn
-    format = jsonencode({
-      requestId         = "$context.requestId"
-      requestTimeEpoch  = "$context.requestTimeEpoch"
-      httpMethod        = "$context.httpMethod"
-      resourcePath      = "$context.resourcePath"
-      status            = "$context.status"
-      responseLength    = "$context.responseLength"
-      sourceIp          = "$context.identity.sourceIp"
-      apiKeyId          = "$context.identity.apiKeyId"
-      caller            = "$context.identity.caller"
-      integrationStatus = "$context.integration.status"
-      integrationError  = "$context.integration.error"
-      validationError   = "$context.error.validationErrorString"
-    })
+  name          = var.name
+  rest_api_id   = aws_api_gateway_rest_api.this.id
+  deployment_id = aws_api_gateway_deployment.this.id
+  stage_name    = var.stage_name
+  throttling    = { rate_limit = var.throttling.rate_limit, burst_limit = var.throttling.burst_limit }
+  access_log_extra_fields = {
+    apiKeyId        = "$context.identity.apiKeyId"
+    caller          = "$context.identity.caller"
+    validationError = "$context.error.validationErrorString"
   }
-
-  tags = var.tags
-
-  depends_on = [aws_cloudwatch_log_group.execution]
-}
-
-resource "aws_api_gateway_method_settings" "all" {
-  #checkov:skip=CKV_AWS_225:caching is off on purpose: acknowledgements are per request and tallies must be live
-  rest_api_id = aws_api_gateway_rest_api.this.id
-  stage_name  = aws_api_gateway_stage.this.stage_name
-  method_path = "*/*"
-
-  settings {
-    throttling_rate_limit  = var.throttling.rate_limit
-    throttling_burst_limit = var.throttling.burst_limit
-    metrics_enabled        = true
-    logging_level          = "ERROR"
-    data_trace_enabled     = false # request bodies (votes, user ids) stay out of the logs
-    caching_enabled        = false
-    cache_data_encrypted   = true
-  }
+  log_kms_key_arn    = var.log_kms_key_arn
+  log_retention_days = var.log_retention_days
+  tags               = var.tags
 }
 
 resource "aws_api_gateway_usage_plan" "this" {
@@ -350,7 +302,7 @@ resource "aws_api_gateway_usage_plan" "this" {
 
   api_stages {
     api_id = aws_api_gateway_rest_api.this.id
-    stage  = aws_api_gateway_stage.this.stage_name
+    stage  = module.stage.stage_name
   }
 
   throttle_settings {

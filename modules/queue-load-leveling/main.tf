@@ -76,3 +76,24 @@ moved {
   from = aws_cloudwatch_metric_alarm.oldest_message_age
   to   = module.queue.aws_cloudwatch_metric_alarm.oldest_message_age
 }
+
+# Deployed before the stage moved into ../rest-api-stage.
+moved {
+  from = aws_cloudwatch_log_group.access
+  to   = module.stage.aws_cloudwatch_log_group.access
+}
+
+moved {
+  from = aws_cloudwatch_log_group.execution
+  to   = module.stage.aws_cloudwatch_log_group.execution
+}
+
+moved {
+  from = aws_api_gateway_stage.this
+  to   = module.stage.aws_api_gateway_stage.this
+}
+
+moved {
+  from = aws_api_gateway_method_settings.all
+  to   = module.stage.aws_api_gateway_method_settings.all
+}

@@ -1,11 +1,11 @@
 output "invoke_url" {
   description = "Base URL of the stage; append the route paths (for example <invoke_url>/polls/p1/votes)."
-  value       = aws_api_gateway_stage.this.invoke_url
+  value       = module.stage.invoke_url
 }
 
 output "write_url" {
   description = "URL template of the write route, path parameters left as {name}."
-  value       = "${aws_api_gateway_stage.this.invoke_url}/${var.write_route.path}"
+  value       = "${module.stage.invoke_url}/${var.write_route.path}"
 }
 
 output "rest_api_id" {
@@ -20,7 +20,7 @@ output "rest_api_execution_arn" {
 
 output "stage_name" {
   description = "Name of the deployed stage."
-  value       = aws_api_gateway_stage.this.stage_name
+  value       = module.stage.stage_name
 }
 
 output "write_resource_id" {
@@ -100,7 +100,7 @@ output "read_role_arn" {
 
 output "access_log_group_name" {
   description = "Log group of the stage's access logs."
-  value       = aws_cloudwatch_log_group.access.name
+  value       = module.stage.access_log_group_name
 }
 
 output "alarm_names" {

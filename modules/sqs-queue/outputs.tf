@@ -43,6 +43,20 @@ output "consumer_policy_name" {
   value       = try(aws_iam_role_policy.consumer[0].name, null)
 }
 
+output "consumer_grants" {
+  description = "The consumer's grants as planned: the role they are attached to, and per statement id its actions, resources and conditions (the policy consumer_policy_name); null without a consumer. For modules built on this one to assert on in their tests."
+  value = var.consumer == null ? null : {
+    role = aws_iam_role_policy.consumer[0].role
+    statements = {
+      for s in data.aws_iam_policy_document.consumer[0].statement : s.sid => {
+        actions    = s.actions
+        resources  = s.resources
+        conditions = [for c in s.condition : { test = c.test, variable = c.variable, values = c.values }]
+      }
+    }
+  }
+}
+
 output "alarm_names" {
   description = "Names of every alarm of this queue: DLQ depth, oldest message age, and with a consumer its Errors and Throttles."
   value       = concat([aws_cloudwatch_metric_alarm.dlq_depth.alarm_name, aws_cloudwatch_metric_alarm.oldest_message_age.alarm_name], [for k in sort(keys(aws_cloudwatch_metric_alarm.consumer)) : aws_cloudwatch_metric_alarm.consumer[k].alarm_name])
@@ -70,6 +84,7 @@ output "settings" {
       fifo_throughput_limit = aws_sqs_queue.dlq.fifo_throughput_limit
     }
     mapping = try({
+      event_source_arn                   = aws_lambda_event_source_mapping.this[0].event_source_arn
       function_name                      = aws_lambda_event_source_mapping.this[0].function_name
       batch_size                         = aws_lambda_event_source_mapping.this[0].batch_size
       maximum_batching_window_in_seconds = aws_lambda_event_source_mapping.this[0].maximum_batching_window_in_seconds

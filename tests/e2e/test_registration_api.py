@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from emulation.harness.apigateway import LambdaProxyMethod
+from emulation.harness.wiring import Harness
 from tests.e2e.conftest import Deployed
 
 pytestmark = pytest.mark.e2e
@@ -21,14 +22,17 @@ def test_the_registration_api_is_a_permitted_lambda_proxy_with_logs_and_throttli
 ) -> None:
     account = deployed.account(env)
     api = deployed.platforms[env]["registration_api"]
+    played = Harness.of(deployed.platforms[env]).registration_api
     apigateway = account.client("apigateway")
 
+    assert played.rest_api_id == api["rest_api_id"]
     method = LambdaProxyMethod(
-        apigateway, account.client("lambda"), api["rest_api_id"], api["resource_id"], api["http_method"]
+        apigateway, account.client("lambda"), played.rest_api_id, played.resource_id, played.http_method
     )
 
-    assert method.function_name == api["function_name"] == deployed.platforms[env]["registration"]["function_name"]
-    assert method.permitted, f"{api['function_name']}'s policy does not admit {method.source_arn}"
+    function_name = deployed.platforms[env]["registration"]["function_name"]
+    assert method.function_name == function_name
+    assert method.permitted, f"{function_name}'s policy does not admit {method.source_arn}"
     assert api["invoke_url"].endswith(f"/{api['stage_name']}/registrations")
     stage = apigateway.get_stage(restApiId=api["rest_api_id"], stageName=api["stage_name"])
     assert stage["accessLogSettings"]["destinationArn"].endswith(f":log-group:{api['access_log_group_name']}")

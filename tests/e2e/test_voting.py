@@ -9,7 +9,9 @@ import uuid
 
 import pytest
 
+from emulation.harness.accounts import SimulatedAccount
 from emulation.harness.apigateway import DeployedMethod
+from emulation.harness.wiring import Harness, Method
 from emulation.traffic import voting
 from tests.e2e.conftest import WORKDIR, Deployed
 
@@ -19,21 +21,27 @@ pytestmark = pytest.mark.e2e
 VOLUME = {"dev": int(os.environ.get("SWITCHYARD_VOTING_E2E_VOTES", "10000")), "prod": 1_000}
 
 
+def deployed_method(account: SimulatedAccount, method: Method) -> DeployedMethod:
+    return DeployedMethod(account, method.rest_api_id, method.resource_id, method.http_method)
+
+
 def test_voting_api_is_deployed_as_designed(deployed: Deployed) -> None:
     for env in VOLUME:
         outputs = deployed.platforms[env]["voting"]
+        harness = Harness.of(deployed.platforms[env]).voting
         account = deployed.account(env)
-        write = DeployedMethod(account, outputs["rest_api_id"], outputs["write_resource_id"], "POST")
+        assert harness.write.rest_api_id == outputs["rest_api_id"] and harness.write.http_method == "POST"
+        write = deployed_method(account, harness.write)
         assert write.integration["uri"].endswith(
             f":sqs:path/{account.account_id}/{outputs['queue_arn'].split(':')[-1]}"
         )
-        assert write.integration["credentials"] == outputs["integration_role_arn"]
+        assert write.integration["credentials"] == harness.integration_role_arn
         assert write.success_status == "202"
         assert write.method["apiKeyRequired"] is True
         assert write.schema is not None and write.schema["required"] == ["userId", "choice", "submittedAt"]
         # the integration role may send to this queue and do nothing else
         iam = account.client("iam")
-        role = outputs["integration_role_arn"].split("/")[-1]
+        role = harness.integration_role_arn.split("/")[-1]
         (policy_name,) = iam.list_role_policies(RoleName=role)["PolicyNames"]
         document = iam.get_role_policy(RoleName=role, PolicyName=policy_name)["PolicyDocument"]
         document = json.loads(document) if isinstance(document, str) else document
@@ -45,7 +53,7 @@ def test_voting_api_is_deployed_as_designed(deployed: Deployed) -> None:
 def test_a_bad_body_is_a_400_and_nothing_is_queued(deployed: Deployed) -> None:
     outputs = deployed.platforms["prod"]["voting"]
     account = deployed.account("prod")
-    write = DeployedMethod(account, outputs["rest_api_id"], outputs["write_resource_id"], "POST")
+    write = deployed_method(account, Harness.of(deployed.platforms["prod"]).voting.write)
     sqs = account.client("sqs")
     before = sqs.get_queue_attributes(QueueUrl=outputs["queue_url"], AttributeNames=["ApproximateNumberOfMessages"])
     for body in [
@@ -108,7 +116,7 @@ def test_a_failing_vote_is_retried_then_redriven_without_blocking_its_batch(depl
         TableName=outputs["polls_table_name"], Item={"pollId": {"S": f"{run}-broken"}, "choices": {"SS": ["a"]}}
     )
     voting.publish_polls(account, outputs["polls_table_name"], {f"{run}-ok": (["a", "b"], 2**52)})
-    write = DeployedMethod(account, outputs["rest_api_id"], outputs["write_resource_id"], "POST")
+    write = deployed_method(account, Harness.of(deployed.platforms["prod"]).voting.write)
     now = int(time.time() * 1000)
     requests = [
         (

@@ -30,7 +30,10 @@ FUNCTIONS = {
     "audit": "module.audit_function",
     "voting": "module.voting_function",
     "registration_api": "module.registration_api_function",
-    **{f"registration_{c.replace('-', '_')}": f'module.registration.module.consumer["{c}"]' for c in CONSUMERS},
+    **{
+        f"registration_{c.replace('-', '_')}": f'module.registration.module.subscriber["{c}"].module.function'
+        for c in CONSUMERS
+    },
     "ledger_processor": "module.ledger_processor[0]",
     "ledger_consumer": "module.ledger_consumer[0]",
 }
@@ -38,7 +41,10 @@ LEDGER = ("ledger_processor", "ledger_consumer")
 MAPPINGS = {
     "audit": "module.audit_queue.aws_lambda_event_source_mapping.this[0]",
     "voting": "module.voting_api.module.queue.aws_lambda_event_source_mapping.this[0]",
-    **{c: f'module.registration.aws_lambda_event_source_mapping.this["{c}"]' for c in CONSUMERS},
+    **{
+        c: f'module.registration.module.subscriber["{c}"].module.queue.aws_lambda_event_source_mapping.this[0]'
+        for c in CONSUMERS
+    },
 }
 
 
@@ -121,7 +127,9 @@ def test_a_tfvars_file_sizes_voting_and_registration(terraform_env: dict[str, st
     mailing = sized.function("registration_mailing")
     assert (mailing["timeout"], mailing["memory_size"]) == (20, 512)
     assert (
-        sized.after('module.registration.module.queue["mailing"].aws_sqs_queue.this')["visibility_timeout_seconds"]
+        sized.after('module.registration.module.subscriber["mailing"].module.queue.aws_sqs_queue.this')[
+            "visibility_timeout_seconds"
+        ]
         == 6 * 20
     )
     assert sized.function("registration_analytics")["timeout"] == 10  # registration.consumer_timeout default

@@ -184,6 +184,18 @@ run "voting_workload" {
     condition     = output.voting.function_arn == module.voting_function.function_arn && output.voting.dlq_url == module.voting_api.dlq_url && output.voting.tallies_table_name == module.voting_table["tallies"].name
     error_message = "The voting outputs expose the function, the DLQ and the tables."
   }
+  assert {
+    condition     = output.harness.voting.write == { rest_api_id = module.voting_api.rest_api_id, resource_id = module.voting_api.write_resource_id, http_method = "POST" }
+    error_message = "The harness output names the voting API's write method."
+  }
+  assert {
+    condition     = output.harness.voting.read == { rest_api_id = module.voting_api.rest_api_id, resource_id = module.voting_api.read_resource_id, http_method = "GET" } && output.harness.voting.integration_role_arn == module.voting_api.integration_role_arn
+    error_message = "The harness output names the voting API's read method and the write integration's role."
+  }
+  assert {
+    condition     = length(setintersection(keys(output.voting), ["write_resource_id", "write_http_method", "read_resource_id", "write_model_name", "integration_role_arn", "read_role_arn"])) == 0
+    error_message = "What only the harness reads is in output.harness, not in the voting workload's output."
+  }
 }
 
 run "voting_sandbox_can_be_destroyed" {

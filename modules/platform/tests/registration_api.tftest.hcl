@@ -78,6 +78,14 @@ run "registration_api_proxies_to_the_function" {
     condition     = output.registration_api.invoke_url == "https://abc123.execute-api.eu-west-1.amazonaws.com/v1/registrations"
     error_message = "registration_api.invoke_url must be the stage URL plus /registrations."
   }
+  assert {
+    condition     = output.harness.registration_api == { rest_api_id = "abc123", resource_id = aws_api_gateway_resource.registrations.id, http_method = "POST" }
+    error_message = "The harness output names the proxy method the harness plays."
+  }
+  assert {
+    condition     = length(setintersection(keys(output.registration_api), ["resource_id", "http_method", "function_name"])) == 0
+    error_message = "The method ids are the harness's; the function is output.registration.function_name."
+  }
 }
 
 run "registration_api_permission_is_scoped_to_this_api" {
@@ -101,20 +109,19 @@ run "registration_api_logs_and_throttles" {
   command = plan
 
   assert {
-    condition     = aws_api_gateway_stage.registration.access_log_settings[0].destination_arn == aws_cloudwatch_log_group.registration_api_access.arn && aws_api_gateway_stage.registration.xray_tracing_enabled
+    condition     = module.registration_api_stage.settings.access_log_destination_arn == module.registration_api_stage.access_log_group_arn && module.registration_api_stage.settings.xray_tracing_enabled && strcontains(module.registration_api_stage.settings.access_log_format, "$context.integration.latency")
     error_message = "The stage writes access logs to its own log group and traces with X-Ray."
   }
   assert {
-    condition = alltrue([for g in [aws_cloudwatch_log_group.registration_api_access, aws_cloudwatch_log_group.registration_api_execution] :
-    g.kms_key_id == aws_kms_key.platform.arn && g.retention_in_days == 30])
+    condition     = alltrue([for g in values(module.registration_api_stage.settings.log_groups) : g.kms_key_id == aws_kms_key.platform.arn && g.retention_in_days == 30])
     error_message = "Access and execution logs are encrypted with the platform CMK and expire (lambda_defaults.log_retention_days)."
   }
   assert {
-    condition     = startswith(aws_cloudwatch_log_group.registration_api_access.name, "/aws/apigateway/") && startswith(aws_cloudwatch_log_group.registration_api_execution.name, "API-Gateway-Execution-Logs_abc123/")
+    condition     = module.registration_api_stage.access_log_group_name == "/aws/apigateway/swy-test-registration-api/access" && module.registration_api_stage.execution_log_group_name == "API-Gateway-Execution-Logs_abc123/v1"
     error_message = "Log group names must keep the prefixes the account baseline's API Gateway role may write to."
   }
   assert {
-    condition     = aws_api_gateway_method_settings.registration.settings[0].throttling_rate_limit == 20 && aws_api_gateway_method_settings.registration.settings[0].throttling_burst_limit == 40 && !aws_api_gateway_method_settings.registration.settings[0].data_trace_enabled
+    condition     = module.registration_api_stage.settings.method_settings.throttling_rate_limit == 20 && module.registration_api_stage.settings.method_settings.throttling_burst_limit == 40 && !module.registration_api_stage.settings.method_settings.data_trace_enabled
     error_message = "The stage is throttled (20/s, burst 40 by default) and never logs request bodies."
   }
 }
@@ -127,7 +134,7 @@ run "registration_api_throttling_follows_the_variable" {
   }
 
   assert {
-    condition     = aws_api_gateway_method_settings.registration.settings[0].throttling_rate_limit == 5 && aws_api_gateway_method_settings.registration.settings[0].throttling_burst_limit == 10
+    condition     = module.registration_api_stage.settings.method_settings.throttling_rate_limit == 5 && module.registration_api_stage.settings.method_settings.throttling_burst_limit == 10
     error_message = "registration_api sets the stage's throttling."
   }
 }

@@ -10,10 +10,17 @@ mock_provider "aws" {
 }
 
 # Every subscriber's queue, DLQ and function gets its own ARN, so "redrives to its own DLQ",
-# "delivers to its own queue" and "feeds its own function" compare distinct values.
+# "delivers to its own queue" and "feeds its own function" compare distinct values; the topic
+# key differs from function_kms_key_arn, so granting the consumers the wrong key fails.
 
 override_resource {
-  target          = module.queue["mailing"].aws_sqs_queue.this
+  target          = aws_kms_key.this
+  override_during = plan
+  values          = { arn = "arn:aws:kms:eu-west-1:111111111111:key/11111111-1111-1111-1111-111111111111" }
+}
+
+override_resource {
+  target          = module.subscriber["mailing"].module.queue.aws_sqs_queue.this
   override_during = plan
   values = {
     arn = "arn:aws:sqs:eu-west-1:111111111111:swy-test-registration-mailing"
@@ -23,7 +30,7 @@ override_resource {
 }
 
 override_resource {
-  target          = module.queue["mailing"].aws_sqs_queue.dlq
+  target          = module.subscriber["mailing"].module.queue.aws_sqs_queue.dlq
   override_during = plan
   values = {
     arn = "arn:aws:sqs:eu-west-1:111111111111:swy-test-registration-mailing-dlq"
@@ -33,13 +40,13 @@ override_resource {
 }
 
 override_resource {
-  target          = module.consumer["mailing"].aws_lambda_function.this
+  target          = module.subscriber["mailing"].module.function.aws_lambda_function.this
   override_during = plan
   values          = { arn = "arn:aws:lambda:eu-west-1:111111111111:function:swy-test-registration-mailing" }
 }
 
 override_resource {
-  target          = module.queue["sales-lead"].aws_sqs_queue.this
+  target          = module.subscriber["sales-lead"].module.queue.aws_sqs_queue.this
   override_during = plan
   values = {
     arn = "arn:aws:sqs:eu-west-1:111111111111:swy-test-registration-sales-lead"
@@ -49,7 +56,7 @@ override_resource {
 }
 
 override_resource {
-  target          = module.queue["sales-lead"].aws_sqs_queue.dlq
+  target          = module.subscriber["sales-lead"].module.queue.aws_sqs_queue.dlq
   override_during = plan
   values = {
     arn = "arn:aws:sqs:eu-west-1:111111111111:swy-test-registration-sales-lead-dlq"
@@ -59,13 +66,13 @@ override_resource {
 }
 
 override_resource {
-  target          = module.consumer["sales-lead"].aws_lambda_function.this
+  target          = module.subscriber["sales-lead"].module.function.aws_lambda_function.this
   override_during = plan
   values          = { arn = "arn:aws:lambda:eu-west-1:111111111111:function:swy-test-registration-sales-lead" }
 }
 
 override_resource {
-  target          = module.queue["by-body"].aws_sqs_queue.this
+  target          = module.subscriber["by-body"].module.queue.aws_sqs_queue.this
   override_during = plan
   values = {
     arn = "arn:aws:sqs:eu-west-1:111111111111:swy-test-registration-by-body"
@@ -75,7 +82,7 @@ override_resource {
 }
 
 override_resource {
-  target          = module.queue["by-body"].aws_sqs_queue.dlq
+  target          = module.subscriber["by-body"].module.queue.aws_sqs_queue.dlq
   override_during = plan
   values = {
     arn = "arn:aws:sqs:eu-west-1:111111111111:swy-test-registration-by-body-dlq"
@@ -85,7 +92,7 @@ override_resource {
 }
 
 override_resource {
-  target          = module.consumer["by-body"].aws_lambda_function.this
+  target          = module.subscriber["by-body"].module.function.aws_lambda_function.this
   override_during = plan
   values          = { arn = "arn:aws:lambda:eu-west-1:111111111111:function:swy-test-registration-by-body" }
 }
@@ -142,7 +149,7 @@ run "encrypted_with_its_own_rotating_cmk" {
     error_message = "Exactly the consumers' roles may decrypt, and only through SQS."
   }
   assert {
-    condition     = alltrue([for k, m in module.consumer : m.role_name == "swy-test-registration-${k}-role"])
+    condition     = alltrue([for k, m in module.subscriber : m.role_name == "swy-test-registration-${k}-role"])
     error_message = "The key policy's consumer role ARNs are built from the names ../lambda-function gives the roles: they must match."
   }
   assert {
@@ -164,12 +171,30 @@ run "one_dlq_per_subscriber_for_redrive_and_subscription_failures" {
     error_message = "Each subscriber reports its own queue and DLQ."
   }
   assert {
-    condition     = alltrue([for k, o in output.subscribers : o.alarm_names == ["swy-test-registration-${k}-dlq-not-empty", "swy-test-registration-${k}-falling-behind"]])
-    error_message = "Every subscriber queue has DLQ-depth and oldest-message-age alarms."
+    condition     = alltrue([for k, m in module.subscriber : m.settings.queue.redrive_policy == jsonencode({ deadLetterTargetArn = "arn:aws:sqs:eu-west-1:111111111111:swy-test-registration-${k}-dlq", maxReceiveCount = 5 })])
+    error_message = "Each subscriber's queue redrives to its own DLQ after max_receive_count."
   }
   assert {
-    condition     = alltrue([for k, m in aws_lambda_event_source_mapping.this : m.function_response_types == toset(["ReportBatchItemFailures"]) && m.scaling_config[0].maximum_concurrency == 2])
-    error_message = "Every mapping reports partial batch failures and bounds concurrency."
+    condition     = module.subscriber["sales-lead"].settings.queue.visibility_timeout_seconds == 60 && module.subscriber["mailing"].settings.queue.visibility_timeout_seconds == 180
+    error_message = "Visibility timeout is 6x the subscriber's function timeout (its own, else function_defaults.timeout)."
+  }
+}
+
+run "every_subscriber_has_its_alarms" {
+  command = plan
+
+  assert {
+    condition = alltrue([for k, o in output.subscribers : o.alarm_names == [
+      "swy-test-registration-${k}-dlq-not-empty",
+      "swy-test-registration-${k}-falling-behind",
+      "swy-test-registration-${k}-errors",
+      "swy-test-registration-${k}-throttles",
+    ]])
+    error_message = "Every subscriber has DLQ-depth and oldest-message-age alarms on its queues, and Errors and Throttles alarms on its own function."
+  }
+  assert {
+    condition     = alltrue([for k, o in output.subscribers : o.dlq_alarm_name == "swy-test-registration-${k}-dlq-not-empty"])
+    error_message = "dlq_alarm_name names the DLQ-depth alarm."
   }
 }
 
@@ -202,12 +227,39 @@ run "consumer_functions_get_least_privilege" {
   command = plan
 
   assert {
-    condition     = module.consumer["mailing"].function_name == "swy-test-registration-mailing"
+    condition     = module.subscriber["mailing"].function_name == "swy-test-registration-mailing"
     error_message = "Consumers are named <name>-<key>."
   }
   assert {
-    condition     = length(aws_lambda_event_source_mapping.this) == 3 && alltrue([for k, m in aws_lambda_event_source_mapping.this : m.event_source_arn == "arn:aws:sqs:eu-west-1:111111111111:swy-test-registration-${k}" && m.function_name == "arn:aws:lambda:eu-west-1:111111111111:function:swy-test-registration-${k}"])
+    condition = length(module.subscriber) == 3 && alltrue([for k, m in module.subscriber :
+      m.settings.mapping.event_source_arn == "arn:aws:sqs:eu-west-1:111111111111:swy-test-registration-${k}" &&
+      m.settings.mapping.function_name == "arn:aws:lambda:eu-west-1:111111111111:function:swy-test-registration-${k}"
+    ])
     error_message = "Each subscriber's queue feeds its own function."
+  }
+  assert {
+    condition     = alltrue([for k, m in module.subscriber : m.settings.mapping.function_response_types == toset(["ReportBatchItemFailures"]) && m.settings.mapping.maximum_concurrency == 2 && m.settings.mapping.batch_size == 10 && m.settings.mapping.maximum_batching_window_in_seconds == 1])
+    error_message = "Every mapping reports partial batch failures, bounds concurrency and batches as configured."
+  }
+  assert {
+    condition = alltrue([for k, m in module.subscriber : m.consumer_grants.role == "swy-test-registration-${k}-role" && m.consumer_grants.statements == {
+      ConsumeQueue = {
+        actions    = toset(["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"])
+        resources  = toset(["arn:aws:sqs:eu-west-1:111111111111:swy-test-registration-${k}"])
+        conditions = []
+      }
+      ParkInDeadLetterQueue = {
+        actions    = toset(["sqs:SendMessage"])
+        resources  = toset(["arn:aws:sqs:eu-west-1:111111111111:swy-test-registration-${k}-dlq"])
+        conditions = []
+      }
+      UseQueueKey = {
+        actions    = toset(["kms:Decrypt", "kms:GenerateDataKey"])
+        resources  = toset(["arn:aws:kms:eu-west-1:111111111111:key/11111111-1111-1111-1111-111111111111"])
+        conditions = [{ test = "StringEquals", variable = "kms:ViaService", values = tolist(["sqs.eu-west-1.amazonaws.com"]) }]
+      }
+    }])
+    error_message = "Each consumer's own role may receive/delete from its own queue, park in its own DLQ and use the topic key through SQS only: nothing else."
   }
 }
 
@@ -251,14 +303,13 @@ run "rejects_large_batch_without_window" {
   expect_failures = [var.subscribers]
 }
 
-run "rejects_reserved_statement_ids_and_env_names" {
+run "rejects_the_reserved_dead_letter_queue_variable" {
   command = plan
   variables {
     subscribers = { pro = {
       handler               = "a.handler.lambda_handler"
       package_path          = "tests/fixtures/handler.zip"
       environment_variables = { DEAD_LETTER_QUEUE_URL = "elsewhere" }
-      policy_statements     = { ParkRejectedEvents = { actions = ["sqs:SendMessage"], resources = ["arn:aws:sqs:eu-west-1:111111111111:other"] } }
     } }
   }
   expect_failures = [var.subscribers]

@@ -104,15 +104,19 @@ run "secure_defaults" {
     error_message = "API key + usage plan is the default access control."
   }
   assert {
-    condition     = aws_api_gateway_method_settings.all.settings[0].throttling_rate_limit == 100 && aws_api_gateway_method_settings.all.settings[0].throttling_burst_limit == 200 && !aws_api_gateway_method_settings.all.settings[0].data_trace_enabled
+    condition     = module.stage.settings.method_settings.throttling_rate_limit == 100 && module.stage.settings.method_settings.throttling_burst_limit == 200 && !module.stage.settings.method_settings.data_trace_enabled
     error_message = "The stage is throttled and does not log request bodies."
   }
   assert {
-    condition     = aws_api_gateway_stage.this.xray_tracing_enabled && aws_api_gateway_stage.this.access_log_settings[0].destination_arn == aws_cloudwatch_log_group.access.arn
+    condition     = module.stage.settings.xray_tracing_enabled && module.stage.settings.access_log_destination_arn == module.stage.access_log_group_arn && module.stage.access_log_group_name == "/aws/apigateway/swy-test-voting/access"
     error_message = "The stage traces and writes access logs."
   }
   assert {
-    condition     = alltrue([for g in [aws_cloudwatch_log_group.access, aws_cloudwatch_log_group.execution] : g.kms_key_id == var.log_kms_key_arn && g.retention_in_days == 30])
+    condition     = keys(jsondecode(module.stage.settings.access_log_format)) == ["apiKeyId", "caller", "httpMethod", "integrationError", "integrationStatus", "requestId", "requestTimeEpoch", "resourcePath", "responseLength", "sourceIp", "status", "validationError"]
+    error_message = "Access log lines also name the API key, the caller and the validation error."
+  }
+  assert {
+    condition     = alltrue([for g in values(module.stage.settings.log_groups) : g.kms_key_id == var.log_kms_key_arn && g.retention_in_days == 30])
     error_message = "API log groups are encrypted with the CMK and have retention."
   }
   assert {
