@@ -68,6 +68,8 @@ output "registration" {
     kms_key_arn   = module.registration.kms_key_arn
     tables        = { for k, t in aws_dynamodb_table.registration : k => t.name }
     subscribers   = module.registration.subscribers
+    # Who may read and redrive the subscribers' DLQs (decrypt through SQS only).
+    dlq_operator_role_arns = var.dlq_operator_role_arns
   }
 }
 

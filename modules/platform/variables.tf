@@ -84,6 +84,17 @@ variable "alarm_actions" {
   default     = []
 }
 
+variable "dlq_operator_role_arns" {
+  description = "IAM roles of the operators who inspect and redrive the registration DLQs (the alarms say \"inspect, fix, then redrive\"). The registration topic's key lets them kms:Decrypt and kms:GenerateDataKey through SQS only (kms:ViaService = sqs.<region>.amazonaws.com); their own IAM policy must still allow the SQS calls. Empty: nobody but the consumers can read a dead letter."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.dlq_operator_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", arn))])
+    error_message = "dlq_operator_role_arns must be IAM role ARNs, for example [\"arn:aws:iam::123456789012:role/switchyard-deploy\"] (an on-call role)."
+  }
+}
+
 variable "tags" {
   description = "Tags for every resource (environment roots also set provider default_tags)."
   type        = map(string)
