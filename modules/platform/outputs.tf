@@ -86,3 +86,13 @@ output "registration_api" {
     function_name         = module.registration_api_function.function_name
   }
 }
+
+output "alarm_topic_arn" {
+  description = "ARN of the SNS topic every alarm of this platform notifies (created here, or alarm_topic.existing_topic_arn)."
+  value       = local.alarm_topic_arn
+}
+
+output "alarm_topic_kms_key_arn" {
+  description = "ARN of the CMK that encrypts the created alarm topic (null with alarm_topic.existing_topic_arn)."
+  value       = try(aws_kms_key.alarms[0].arn, null)
+}

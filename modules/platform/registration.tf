@@ -105,7 +105,7 @@ module "registration" {
   publisher_role_arns  = [module.registration_api_function.role_arn]
   # Operators read and redrive the DLQs: decrypt through SQS only.
   dlq_operator_role_arns = var.dlq_operator_role_arns
-  alarm_actions          = var.alarm_actions
+  alarm_actions          = local.alarm_actions
   function_defaults = {
     architecture       = var.lambda_defaults.architecture
     memory_size        = var.lambda_defaults.memory_size
