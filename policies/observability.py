@@ -1,5 +1,6 @@
 """CKV2_SWY_8: log groups keep logs for a set time, encrypted with a KMS key.
-CKV2_SWY_9: every Lambda function has active X-Ray tracing."""
+CKV2_SWY_9: every Lambda function has active X-Ray tracing.
+CKV2_SWY_15: every metric alarm notifies someone (alarm_actions and ok_actions are wired)."""
 
 from __future__ import annotations
 
@@ -51,4 +52,28 @@ class LambdaActiveTracing(SwitchyardCheck):
         return ["tracing_config/[0]/mode"]
 
 
-checks = [LogGroupRetentionAndKms(), LambdaActiveTracing()]
+class AlarmsHaveActions(SwitchyardCheck):
+    """Source scans see `alarm_actions = var.alarm_actions` as the variable's default (often
+    []), so the check asks that both attributes are wired at all and not a literal empty list
+    in a root; that they reach the environment's alarm topic is proved by
+    tests/unit/test_environment_workloads.py on a planned root and by the sandbox e2e."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "CKV2_SWY_15",
+            "Every CloudWatch metric alarm sets alarm_actions and ok_actions",
+            ["aws_cloudwatch_metric_alarm"],
+            CheckCategories.LOGGING,
+        )
+
+    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+        missing = [key for key in ("alarm_actions", "ok_actions") if key not in conf or conf[key] in (None, [None])]
+        if missing:
+            return self.fail(f"{' and '.join(missing)} unset: the alarm notifies no one")
+        return CheckResult.PASSED
+
+    def get_evaluated_keys(self) -> list[str]:
+        return ["alarm_actions", "ok_actions"]
+
+
+checks = [LogGroupRetentionAndKms(), LambdaActiveTracing(), AlarmsHaveActions()]

@@ -13,8 +13,13 @@ Supported: Effect Allow/Deny; Action/NotAction and Resource/NotResource with `*`
 wildcards (actions case-insensitive); condition operators StringEquals, StringNotEquals,
 StringLike, StringNotLike, ArnEquals, ArnLike, ArnNotEquals, ArnNotLike, Bool, Null and their
 ...IfExists forms, with ForAnyValue:/ForAllValues: left out (an unsupported operator raises,
-so a policy that grows past the subset fails loudly instead of being misjudged). Resource
-policies, SCPs and session policies are not evaluated.
+so a policy that grows past the subset fails loudly instead of being misjudged). SCPs and
+session policies are not evaluated.
+
+`key_policy_allows` judges a KMS key policy, the one resource policy KMS always consults:
+moto stores key policies but never evaluates them. A statement applies to a caller when its
+Principal names the caller's role ARN, "*", or the caller's account root; a root principal
+only delegates to IAM (KMS's rule), so the caller's identity policies must allow the call too.
 """
 
 from __future__ import annotations
@@ -133,3 +138,43 @@ class Principal:
 def load(document: str | Policy) -> Policy:
     """A policy document as IAM returns it (JSON text, URL-decoded) or already parsed."""
     return json.loads(document) if isinstance(document, str) else document
+
+
+def _principal_matches(statement: Mapping[str, Any], role_arn: str) -> tuple[bool, bool]:
+    """(applies, through the account root) for an IAM role caller."""
+    if "NotPrincipal" in statement:
+        raise ValueError("NotPrincipal is out of scope")
+    principal = statement.get("Principal")
+    if principal == "*":
+        return True, False
+    aws = _as_list(principal.get("AWS", [])) if isinstance(principal, Mapping) else []
+    account = role_arn.split(":")[4]
+    root = f"arn:{role_arn.split(':')[1]}:iam::{account}:root"
+    if "*" in aws or role_arn in aws:
+        return True, False
+    if root in aws or account in aws:
+        return True, True
+    return False, False
+
+
+def key_policy_allows(key_policy: Policy, role_arn: str, request: Request, identity: Principal | None = None) -> bool:
+    """Whether KMS lets the role `role_arn` make `request` on a key with this policy.
+
+    aws:PrincipalArn is set from role_arn. A statement whose principal is the account root
+    counts only if `identity` (the role's IAM policies) allows the request too."""
+    context = {"aws:PrincipalArn": role_arn, **request.context}
+    judged = Request(request.action, request.resource, context)
+    effects: set[str] = set()
+    for statement in _as_list(key_policy["Statement"]):
+        applies, through_root = _principal_matches(statement, role_arn)
+        if not applies:
+            continue
+        bare = {k: v for k, v in statement.items() if k != "Principal"}
+        if not _statement_matches(bare, judged):
+            continue
+        if statement["Effect"] == "Allow" and through_root and (identity is None or not identity.allows(judged)):
+            continue
+        effects.add(statement["Effect"])
+    if identity is not None and identity.decide(judged) == "explicit deny":
+        return False
+    return "Deny" not in effects and "Allow" in effects

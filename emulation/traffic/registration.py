@@ -12,7 +12,10 @@ right DLQ with its reason, and nothing is left in a queue.
 Faults (`faults={"mailing": 30}`) throttle ~50% of that consumer's DynamoDB calls for its
 first N batches, at the harness level. Failed messages come back after the queue's visibility
 timeout on the simulated clock; those that exhaust maxReceiveCount land in the DLQ without a
-failureReason, and the run redrives them, as an operator would, then drains again.
+failureReason, and the run redrives them, as an operator would, then drains again. The DLQs
+are read and redriven as the platform's DLQ operator (`registration.dlq_operator_role_arns`,
+the sandbox's deploy role): the only principal besides the consumers that the topic key lets
+decrypt through SQS.
 """
 
 from __future__ import annotations
@@ -81,6 +84,7 @@ class RegistrationResult:
     counter_delta_by_source: dict[str, int]
     consumers: dict[str, ConsumerResult] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    redriven_by: str = ""  # caller ARN of the DLQ reads and redrives (the operator role's session)
 
     def summary_lines(self) -> list[str]:
         lines = [
@@ -213,6 +217,20 @@ def _sweep_dlq(sqs: Any, dlq_url: str, queue_url: str, run_id: str) -> tuple[lis
     return parked, redriven
 
 
+def dlq_operator(account: SimulatedAccount, wiring: dict[str, Any]) -> SimulatedAccount:
+    """The account as the first DLQ operator role the platform names (who may decrypt dead
+    letters through SQS); a platform without one cannot have its DLQs read."""
+    operators = wiring.get("dlq_operator_role_arns") or []
+    if not operators:
+        raise RuntimeError("the platform names no DLQ operator (dlq_operator_role_arns): nobody may read its DLQs")
+    arn = str(operators[0])
+    if arn.split(":")[4] != account.account_id:
+        raise RuntimeError(f"DLQ operator {arn} is not in account {account.account_id}")
+    return SimulatedAccount(
+        account.endpoint_url, account.account_id, account.region, arn.split(":role/", 1)[1].split("/")[-1]
+    )
+
+
 def run(
     account: SimulatedAccount,
     outputs: dict[str, Any],
@@ -231,6 +249,8 @@ def run(
     wiring = outputs[NAME]
     subscribers = wiring["subscribers"]
     sns, sqs, dynamodb = account.client("sns"), account.client("sqs"), account.client("dynamodb")
+    operator = dlq_operator(account, wiring)
+    operator_sqs = operator.client("sqs")
     seconds: defaultdict[str, float] = defaultdict(float)
 
     api = account.execution_environment(wiring["function_name"])
@@ -308,11 +328,12 @@ def run(
         refused=len(refused),
         signups_by_source=dict(Counter(d["source"] for d in users.values())),
         counter_delta_by_source={},
+        redriven_by=str(operator.client("sts").get_caller_identity()["Arn"]),
     )
     for name, sub in subscribers.items():
         started = time.monotonic()
         player = players[name]
-        parked, redriven = _sweep_dlq(sqs, sub["dlq_url"], sub["queue_url"], run_id)
+        parked, redriven = _sweep_dlq(operator_sqs, sub["dlq_url"], sub["queue_url"], run_id)
         total_redriven, rounds = redriven, 0
         while redriven and rounds < 3:
             rounds += 1
@@ -320,7 +341,7 @@ def run(
             # on the simulated clock, so the in-progress idempotency records of the failed
             # invocations have expired: the redriven messages apply at once.
             player.drain()
-            more_parked, redriven = _sweep_dlq(sqs, sub["dlq_url"], sub["queue_url"], run_id)
+            more_parked, redriven = _sweep_dlq(operator_sqs, sub["dlq_url"], sub["queue_url"], run_id)
             parked += more_parked
             total_redriven += redriven
         seconds[name] += time.monotonic() - started

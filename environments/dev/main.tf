@@ -46,7 +46,9 @@ module "platform" {
   ledger               = var.ledger
   webhooks             = var.webhooks
   webhook_credentials  = var.webhook_credentials
-  alarm_actions        = var.alarm_actions
+  alarm_topic          = var.alarm_topic
+  # Who may read and redrive dead letters (kms:Decrypt through SQS on the registration key).
+  dlq_operator_role_arns = var.dlq_operator_role_arns
   # The account baseline's deploy role may create roles only under this boundary.
   permissions_boundary_arn = "arn:aws:iam::${local.account.account_id}:policy/switchyard-boundary"
   # PITR and deletion protection stay on (the platform's default; it refuses anything else

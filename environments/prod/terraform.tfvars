@@ -26,5 +26,7 @@ registration = {
   }
 }
 
-# On-call topic in the prod account, for example:
-# alarm_actions = ["arn:aws:sns:eu-west-1:432109876543:switchyard-oncall"]
+# The alarm topic swy-prod-alarms is created; subscribe on-call to it, for example:
+# alarm_topic = { subscriptions = [{ protocol = "https", endpoint = "https://events.pagerduty.com/integration/<key>/enqueue" }] }
+# or send the alarms to an existing on-call topic:
+# alarm_topic = { existing_topic_arn = "arn:aws:sns:eu-west-1:432109876543:switchyard-oncall" }

@@ -146,8 +146,20 @@ variable "webhook_credentials" {
   sensitive = true
 }
 
-variable "alarm_actions" {
-  description = "SNS topic ARNs notified by the platform's alarms in this environment."
+variable "alarm_topic" {
+  description = "Where the platform's alarms go: by default a topic <prefix>-alarms created in this account (encrypted, TLS-only) with these subscriptions (email or https), or an existing on-call topic (existing_topic_arn). modules/platform's README has the rules."
+  type = object({
+    existing_topic_arn = optional(string)
+    subscriptions = optional(list(object({
+      protocol = string
+      endpoint = string
+    })), [])
+  })
+  default = {}
+}
+
+variable "dlq_operator_role_arns" {
+  description = "IAM roles of the on-call operators who read and redrive the registration DLQs (they may decrypt dead letters through SQS only)."
   type        = list(string)
   default     = []
 }

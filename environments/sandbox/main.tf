@@ -68,6 +68,8 @@ module "platform_dev" {
   audit                = try(var.workloads["dev"].audit, {})
   voting               = try(var.workloads["dev"].voting, {})
   registration         = try(var.workloads["dev"].registration, {})
+  # The registration DLQs' operator: the deploy role the bootstrap creates (the e2e redrives as it).
+  dlq_operator_role_arns = ["arn:aws:iam::${var.account_ids.dev}:role/${local.accounts.dev.deploy_role_name}"]
   # Partner webhooks to a local receiver (tests/e2e/test_webhooks.py); fake credentials.
   webhooks = {
     crm                      = { endpoint = "${var.webhook_receiver_url}/crm" }
@@ -93,4 +95,6 @@ module "platform_prod" {
   audit                = try(var.workloads["prod"].audit, {})
   voting               = try(var.workloads["prod"].voting, {})
   registration         = try(var.workloads["prod"].registration, {})
+  # The registration DLQs' operator: the deploy role the bootstrap creates (the e2e redrives as it).
+  dlq_operator_role_arns = ["arn:aws:iam::${var.account_ids.prod}:role/${local.accounts.prod.deploy_role_name}"]
 }

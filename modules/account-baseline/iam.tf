@@ -23,6 +23,7 @@ locals {
   pr_plan_role_arn   = "${local.iam_arn_prefix}:role/${var.pr_plan_role_name}"
   deploy_role_arn    = "${local.iam_arn_prefix}:role/${var.deploy_role_name}"
   boundary_name      = "${var.name_prefix}-boundary"
+  platform_state_key = coalesce(var.platform_state_key, "${var.environment}/platform.tfstate")
   boundary_arn       = "${local.iam_arn_prefix}:policy/${local.boundary_name}"
   platform_roles_arn = "${local.iam_arn_prefix}:role/${var.platform_role_name_prefix}*"
   baseline_roles     = [local.plan_role_arn, local.pr_plan_role_arn, local.deploy_role_arn, local.api_gateway_role_arn]
@@ -140,6 +141,14 @@ locals {
         Resource = local.state_bucket_arn
       },
       {
+        # State history is the way back from a bad apply: a deployer may write state (new
+        # versions) but never destroy old versions.
+        Sid      = "StateHistoryStays"
+        Effect   = "Deny"
+        Action   = ["s3:DeleteObjectVersion"]
+        Resource = "${local.state_bucket_arn}/*"
+      },
+      {
         # API Gateway's account setting points at the baseline's logging role; deployers leave it.
         Sid      = "ApiGatewayAccountSettingStays"
         Effect   = "Deny"
@@ -174,11 +183,12 @@ data "aws_iam_policy_document" "state_read" {
     resources = ["${aws_s3_bucket.state.arn}/*"]
   }
 
-  # S3 native locking (use_lockfile): a plan writes and deletes <key>.tflock next to the state.
+  # S3 native locking (use_lockfile): a plan writes and deletes <key>.tflock next to the state,
+  # this environment's only: a plan cannot break (delete) another root's lock.
   statement {
-    sid       = "TakeStateLock"
+    sid       = "TakeOwnStateLock"
     actions   = ["s3:PutObject", "s3:DeleteObject"]
-    resources = ["${aws_s3_bucket.state.arn}/*.tflock"]
+    resources = ["${aws_s3_bucket.state.arn}/${local.platform_state_key}.tflock"]
   }
 
   statement {

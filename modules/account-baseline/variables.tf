@@ -19,6 +19,17 @@ variable "environment" {
   }
 }
 
+variable "platform_state_key" {
+  description = "State key of the environment root planned and applied in this account (environments/<env>/backend.tf). The plan roles may take and release only its lock (<key>.tflock). Null: \"<environment>/platform.tfstate\"."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.platform_state_key == null || can(regex("^[A-Za-z0-9!_.'()/-]+\\.tfstate$", coalesce(var.platform_state_key, "-")))
+    error_message = "platform_state_key must be an S3 key ending in .tfstate, without * or ? (IAM would read them as wildcards), for example \"dev/platform.tfstate\" (the backend's key), or null."
+  }
+}
+
 variable "github_repository" {
   description = "GitHub repository allowed to use the roles, as \"<org>/<repo>\"."
   type        = string

@@ -8,12 +8,19 @@ locals {
     },
     var.environment_variables,
   )
+  # The ARN's service field (arn:<partition>:<service>:...), so aws-cn and aws-us-gov work too.
   dead_letter_action = var.dead_letter_target == null ? null : (
-    startswith(var.dead_letter_target.arn, "arn:aws:sns:") ? "sns:Publish" : "sqs:SendMessage"
+    split(":", var.dead_letter_target.arn)[2] == "sns" ? "sns:Publish" : "sqs:SendMessage"
   )
+  partition = data.aws_partition.current.partition
+  region    = data.aws_region.current.name
+  # Built from the name: the role's policy must not wait for the function (which needs the role).
+  function_arn = "arn:${local.partition}:lambda:${local.region}:${data.aws_caller_identity.current.account_id}:function:${var.name}"
 }
 
 data "aws_partition" "current" {}
+data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
 
 data "aws_iam_policy_document" "assume_role" {
   statement {
@@ -42,10 +49,42 @@ data "aws_iam_policy_document" "this" {
     resources = ["${aws_cloudwatch_log_group.this.arn}:log-stream:*"]
   }
 
+  # What the role does with kms_key_arn, each on its own path (CloudWatch Logs encrypts the log
+  # group as the logs service principal, through the key policy, not through this role):
+  # Lambda decrypts this function's environment, whose encryption context names the function.
   statement {
-    sid       = "DecryptOwnEnvironment"
+    sid       = "DecryptOwnEnvironmentThroughLambda"
     actions   = ["kms:Decrypt"]
     resources = [var.kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["lambda.${local.region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:EncryptionContext:aws:lambda:FunctionArn"
+      values   = [local.function_arn]
+    }
+  }
+
+  # Services that use the same key for the function's data (DynamoDB tables encrypted with it
+  # refresh their table key with the caller's permissions), only through those services.
+  dynamic "statement" {
+    for_each = length(var.kms_via_services) == 0 ? [] : [var.kms_via_services]
+    content {
+      sid       = "UseKeyThroughDataServices"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [var.kms_key_arn]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = [for service in statement.value : "${service}.${local.region}.amazonaws.com"]
+      }
+    }
   }
 
   dynamic "statement" {

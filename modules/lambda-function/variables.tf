@@ -116,6 +116,17 @@ variable "kms_key_arn" {
   }
 }
 
+variable "kms_via_services" {
+  description = "Services that use kms_key_arn on the function's behalf for its data (for example \"dynamodb\" for tables encrypted with the key): the role may kms:Decrypt and kms:GenerateDataKey only through them (kms:ViaService = <service>.<region>.amazonaws.com). The environment's decryption has its own statement (through Lambda, for this function only). Empty: no data path."
+  type        = list(string)
+  default     = ["dynamodb"]
+
+  validation {
+    condition     = alltrue([for s in var.kms_via_services : contains(["dynamodb", "sqs", "sns", "s3", "secretsmanager", "events"], s)])
+    error_message = "kms_via_services entries must be service names such as \"dynamodb\" or \"sqs\" (one of dynamodb, sqs, sns, s3, secretsmanager, events), not endpoints or ARNs."
+  }
+}
+
 variable "log_retention_days" {
   description = "CloudWatch Logs retention in days."
   type        = number

@@ -61,6 +61,6 @@ module "audit_queue" {
     batch_size          = var.audit.batch_size
     maximum_concurrency = var.audit.maximum_concurrency
   }
-  alarm_actions = var.alarm_actions
+  alarm_actions = local.alarm_actions
   tags          = var.tags
 }

@@ -123,7 +123,7 @@ module "ledger" {
     timeout             = var.ledger.consumer_timeout
     maximum_concurrency = var.ledger.maximum_concurrency
   }
-  alarm_actions = var.alarm_actions
+  alarm_actions = local.alarm_actions
   tags          = var.tags
 }
 

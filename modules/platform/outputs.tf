@@ -62,6 +62,8 @@ output "registration" {
     kms_key_arn   = module.registration.kms_key_arn
     tables        = { for k, t in module.registration_table : k => t.name }
     subscribers   = module.registration.subscribers
+    # Who may read and redrive the subscribers' DLQs (decrypt through SQS only).
+    dlq_operator_role_arns = var.dlq_operator_role_arns
   }
 }
 
@@ -110,4 +112,14 @@ output "harness" {
       http_method = aws_api_gateway_method.register.http_method
     }
   }
+}
+
+output "alarm_topic_arn" {
+  description = "ARN of the SNS topic every alarm of this platform notifies (created here, or alarm_topic.existing_topic_arn)."
+  value       = local.alarm_topic_arn
+}
+
+output "alarm_topic_kms_key_arn" {
+  description = "ARN of the CMK that encrypts the created alarm topic (null with alarm_topic.existing_topic_arn)."
+  value       = try(aws_kms_key.alarms[0].arn, null)
 }

@@ -80,7 +80,9 @@ module "registration" {
   function_kms_key_arn = aws_kms_key.platform.arn
   layer_arns           = [aws_lambda_layer_version.shared.arn]
   publisher_role_arns  = [module.registration_api_function.role_arn]
-  alarm_actions        = var.alarm_actions
+  # Operators read and redrive the DLQs: decrypt through SQS only.
+  dlq_operator_role_arns = var.dlq_operator_role_arns
+  alarm_actions          = local.alarm_actions
   function_defaults = {
     architecture       = var.lambda_defaults.architecture
     memory_size        = var.lambda_defaults.memory_size

@@ -78,10 +78,59 @@ variable "audit" {
   }
 }
 
-variable "alarm_actions" {
-  description = "SNS topic ARNs notified when an alarm fires (for example an on-call topic). Empty: alarms still show in the console."
+variable "alarm_topic" {
+  description = <<-EOT
+    Where every alarm of the platform goes (alarm and OK). By default the module creates
+    <name_prefix>-alarms, encrypted with its own CMK that CloudWatch may use, TLS-only, with the
+    subscriptions listed here (email: the recipient confirms by mail; https: the endpoint must
+    confirm the subscription). existing_topic_arn: use an on-call topic that already exists
+    instead (its key policy must let cloudwatch.amazonaws.com use the key); subscriptions must
+    then be empty.
+  EOT
+  type = object({
+    existing_topic_arn = optional(string)
+    subscriptions = optional(list(object({
+      protocol = string
+      endpoint = string
+    })), [])
+  })
+  default = {}
+
+  validation {
+    condition     = var.alarm_topic.existing_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", coalesce(var.alarm_topic.existing_topic_arn, "-")))
+    error_message = "alarm_topic.existing_topic_arn must be a standard SNS topic ARN, for example \"arn:aws:sns:eu-west-1:123456789012:oncall\", or left out to create <name_prefix>-alarms."
+  }
+
+  validation {
+    condition     = alltrue([for s in var.alarm_topic.subscriptions : contains(["email", "https"], s.protocol)])
+    error_message = "alarm_topic.subscriptions[*].protocol must be \"email\" or \"https\" (for example { protocol = \"email\", endpoint = \"oncall@example.com\" })."
+  }
+
+  validation {
+    condition     = alltrue([for s in var.alarm_topic.subscriptions : s.protocol != "email" || can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", s.endpoint))])
+    error_message = "alarm_topic.subscriptions: an email endpoint must be one address, for example \"oncall@example.com\"."
+  }
+
+  validation {
+    condition     = alltrue([for s in var.alarm_topic.subscriptions : s.protocol != "https" || can(regex("^https://[^\\s/]+(/\\S*)?$", s.endpoint))])
+    error_message = "alarm_topic.subscriptions: an https endpoint must be an https:// URL, for example \"https://events.pagerduty.com/integration/<key>/enqueue\" (http is refused: alarms carry resource names)."
+  }
+
+  validation {
+    condition     = var.alarm_topic.existing_topic_arn == null || length(var.alarm_topic.subscriptions) == 0
+    error_message = "alarm_topic.subscriptions apply only to the topic this module creates: subscribe to the existing topic where it is managed, or drop existing_topic_arn."
+  }
+}
+
+variable "dlq_operator_role_arns" {
+  description = "IAM roles of the operators who inspect and redrive the registration DLQs (the alarms say \"inspect, fix, then redrive\"). The registration topic's key lets them kms:Decrypt and kms:GenerateDataKey through SQS only (kms:ViaService = sqs.<region>.amazonaws.com); their own IAM policy must still allow the SQS calls. Empty: nobody but the consumers can read a dead letter."
   type        = list(string)
   default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.dlq_operator_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", arn))])
+    error_message = "dlq_operator_role_arns must be IAM role ARNs, for example [\"arn:aws:iam::123456789012:role/switchyard-deploy\"] (an on-call role)."
+  }
 }
 
 variable "tags" {

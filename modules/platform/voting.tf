@@ -108,7 +108,7 @@ module "voting_api" {
   max_receive_count   = var.voting.max_receive_count
   log_kms_key_arn     = aws_kms_key.platform.arn
   log_retention_days  = var.lambda_defaults.log_retention_days
-  alarm_actions       = var.alarm_actions
+  alarm_actions       = local.alarm_actions
   tags                = var.tags
 
   usage_plan_quota                   = var.voting.usage_plan_quota

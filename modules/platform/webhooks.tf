@@ -21,7 +21,7 @@ module "webhooks" {
   bus                      = { name = "${var.name_prefix}-webhooks", archive_retention_days = var.webhooks.archive_retention_days }
   allow_insecure_endpoints = var.webhooks.allow_insecure_endpoints
   permissions_boundary_arn = var.permissions_boundary_arn
-  alarm_actions            = var.alarm_actions
+  alarm_actions            = local.alarm_actions
   tags                     = var.tags
 
   destinations = {

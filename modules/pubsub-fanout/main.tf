@@ -143,6 +143,33 @@ resource "aws_sns_topic" "this" {
   tags              = var.tags
 }
 
+# TLS-only: same-account publishers and subscribers are allowed by their IAM policies (the
+# topic's owner is this account); nobody may use the topic without TLS.
+data "aws_iam_policy_document" "topic" {
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["sns:Publish", "sns:Subscribe", "sns:Receive"]
+    resources = [aws_sns_topic.this.arn]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+resource "aws_sns_topic_policy" "this" {
+  arn    = aws_sns_topic.this.arn
+  policy = data.aws_iam_policy_document.topic.json
+}
+
 # --- per subscriber: function, queue, DLQ, policies, mapping, grants, alarms --------------
 # ./modules/subscriber: ../lambda-function for the consumer and ../sqs-queue with its consumer
 # block (the mapping with ReportBatchItemFailures, the role's grants on its queue, DLQ and the

@@ -338,14 +338,28 @@ resource "aws_api_gateway_usage_plan_key" "this" {
 
 # --- the integration roles: each may do exactly one thing ------------------------------------
 
+# Only this API, in this account, may have API Gateway assume the roles (confused deputy:
+# another account's API naming these ARNs as credentials is refused).
 data "aws_iam_policy_document" "apigateway_assume" {
   statement {
-    sid     = "ApiGatewayAssumesThisRole"
+    sid     = "ApiGatewayAssumesThisRoleForThisApi"
     actions = ["sts:AssumeRole"]
 
     principals {
       type        = "Service"
       identifiers = ["apigateway.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["${aws_api_gateway_rest_api.this.execution_arn}/*"]
     }
   }
 }
@@ -368,9 +382,15 @@ data "aws_iam_policy_document" "integration" {
   dynamic "statement" {
     for_each = var.kms_master_key_id == null ? [] : [var.kms_master_key_id]
     content {
-      sid       = "EncryptForQueue"
+      sid       = "EncryptForQueueThroughSqs"
       actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
       resources = [statement.value]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["sqs.${local.region}.amazonaws.com"]
+      }
     }
   }
 }

@@ -72,6 +72,10 @@ class Bootstrapped:
     def pr_plan(self) -> Principal:
         return role_principal(self.operator.client("iam"), "switchyard-pr-plan")
 
+    @property
+    def plan(self) -> Principal:
+        return role_principal(self.operator.client("iam"), "switchyard-plan")
+
 
 @pytest.fixture(scope="module")
 def bootstrapped(deployed: Deployed) -> Bootstrapped:
@@ -117,6 +121,7 @@ ESCALATIONS = {
         "ec2:RunInstances", f"arn:aws:ec2:eu-west-1:{ACCOUNT.account_id}:instance/*"
     ),
     "turn off the state bucket's versioning": Request("s3:PutBucketVersioning", STATE_BUCKET),
+    "destroy an old state version": Request("s3:DeleteObjectVersion", f"{STATE_BUCKET}/{ENV}/platform.tfstate"),
 }
 PLATFORM_APPLY = {
     "create a platform role with the boundary": Request("iam:CreateRole", PLATFORM_ROLE, WITH_BOUNDARY),
@@ -175,9 +180,14 @@ def test_the_pull_request_plan_role_reads_configuration_and_state_but_no_data(bo
         Request("sqs:GetQueueAttributes", queue),
         Request("iam:GetRole", PLATFORM_ROLE),
         Request("s3:GetObject", f"{STATE_BUCKET}/dev/platform.tfstate"),
-        Request("s3:PutObject", f"{STATE_BUCKET}/dev/platform.tfstate.tflock"),
+        Request("s3:PutObject", f"{STATE_BUCKET}/{ENV}/platform.tfstate.tflock"),
+        Request("s3:DeleteObject", f"{STATE_BUCKET}/{ENV}/platform.tfstate.tflock"),
     ):
         assert pr.allows(refresh), refresh
+    # Its own environment's lock only: breaking another root's lock (or the bootstrap's) is refused.
+    for role in (pr, bootstrapped.plan):
+        for lock in ("prod/platform.tfstate.tflock", "bootstrap/account-baseline.tfstate.tflock"):
+            assert not role.allows(Request("s3:DeleteObject", f"{STATE_BUCKET}/{lock}")), lock
     for data in (
         Request("dynamodb:GetItem", table),
         Request("dynamodb:Scan", table),

@@ -14,7 +14,8 @@ import os
 import pytest
 
 from emulation.traffic import registration
-from tests.e2e.conftest import Deployed
+from tests.e2e.conftest import REGION, Deployed
+from tools.iam_eval import Request, key_policy_allows
 
 pytestmark = pytest.mark.e2e
 VOLUME = int(os.environ.get("SWITCHYARD_REGISTRATION_E2E", "200"))
@@ -57,6 +58,25 @@ def test_subscriptions_are_wired_as_declared(deployed: Deployed) -> None:
             assert queue["Attributes"]["KmsMasterKeyId"] == wiring["kms_key_arn"]
 
 
+def test_the_dlq_operator_may_decrypt_dead_letters_through_sqs_only(deployed: Deployed) -> None:
+    # moto stores key policies but never evaluates them: tools.iam_eval judges the applied one.
+    for env in ("dev", "prod"):
+        account = deployed.account(env)
+        wiring = deployed.platforms[env]["registration"]
+        operators = wiring["dlq_operator_role_arns"]
+        assert operators == [f"arn:aws:iam::{account.account_id}:role/switchyard-deploy"], operators
+        key = wiring["kms_key_arn"]
+        policy = json.loads(account.client("kms").get_key_policy(KeyId=key, PolicyName="default")["Policy"])
+        via_sqs = {"kms:ViaService": f"sqs.{REGION}.amazonaws.com"}
+        for action in ("kms:Decrypt", "kms:GenerateDataKey"):  # read a dead letter; send it back
+            assert key_policy_allows(policy, operators[0], Request(action, key, via_sqs)), (env, action)
+        assert not key_policy_allows(policy, operators[0], Request("kms:Decrypt", key)), env  # not directly
+        via_sns = {"kms:ViaService": f"sns.{REGION}.amazonaws.com"}
+        assert not key_policy_allows(policy, operators[0], Request("kms:Decrypt", key, via_sns)), env
+        stranger = f"arn:aws:iam::{account.account_id}:role/swy-{env}-audit-role"
+        assert not key_policy_allows(policy, stranger, Request("kms:Decrypt", key, via_sqs)), env
+
+
 def test_every_consumer_applies_each_user_once_and_parks_poison_in_dev(deployed: Deployed) -> None:
     result = registration.run(deployed.account("dev"), deployed.platforms["dev"], registrations=VOLUME)
     print("\n".join(result.summary_lines()))  # noqa: T201 - figures for the closing note (-s)
@@ -74,4 +94,7 @@ def test_a_consumer_failing_half_the_time_still_ends_with_everything_processed_o
     print("\n".join(result.summary_lines()))  # noqa: T201
     mailing = result.consumers["mailing"]
     assert mailing.faults_injected >= 5, mailing  # the faults really happened
+    # the DLQs were read and redriven by the operator role, not the harness's own identity
+    operator = deployed.platforms["prod"]["registration"]["dlq_operator_role_arns"][0]
+    assert result.redriven_by.startswith(operator.replace(":iam::", ":sts::").replace(":role/", ":assumed-role/") + "/")
     assert_fully_accounted(result, volume)

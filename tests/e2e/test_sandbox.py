@@ -3,6 +3,8 @@ tests/e2e/test_bootstrap.py's `make plan -detailed-exitcode` after all traffic).
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from emulation.sandbox import ROOT
@@ -23,6 +25,20 @@ def test_each_platform_lands_in_its_own_account(deployed: Deployed) -> None:
         # And the other account cannot see it.
         other = deployed.account("prod" if env == "dev" else "dev")
         assert platform["audit"]["queue_url"] not in other.client("sqs").list_queues().get("QueueUrls", [])
+
+
+def test_every_deployed_alarm_notifies_the_accounts_encrypted_tls_only_alarm_topic(deployed: Deployed) -> None:
+    for env in EXPECTED_ACCOUNTS:
+        account, topic = deployed.account(env), deployed.platforms[env]["alarm_topic_arn"]
+        attributes = account.client("sns").get_topic_attributes(TopicArn=topic)["Attributes"]
+        assert attributes["KmsMasterKeyId"] == deployed.platforms[env]["alarm_topic_kms_key_arn"]
+        denies = [s for s in json.loads(attributes["Policy"])["Statement"] if s["Effect"] == "Deny"]
+        assert any(s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}} for s in denies), denies
+        pages = account.client("cloudwatch").get_paginator("describe_alarms").paginate(AlarmTypes=["MetricAlarm"])
+        alarms = [a for page in pages for a in page["MetricAlarms"]]
+        assert len(alarms) >= 16, [a["AlarmName"] for a in alarms]  # audit 4, voting 4, registration 8: not vacuous
+        silent = [a["AlarmName"] for a in alarms if a["AlarmActions"] != [topic] or a["OKActions"] != [topic]]
+        assert not silent, (env, silent)
 
 
 def test_audit_traffic_is_fully_accounted_for_in_both_accounts(deployed: Deployed) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -167,3 +168,23 @@ def test_unknown_function_or_consumer_keys_fail_with_the_valid_keys(terraform_en
     assert any(
         f"registration.consumers keys must be consumer names: {consumers} (unknown: mail)." in e for e in planned.errors
     ), planned.errors
+
+
+ALARM = re.compile(r"(^|\.)aws_cloudwatch_metric_alarm\.")
+
+
+def test_every_alarm_of_the_environment_notifies_its_alarm_topic(terraform_env: dict[str, str]) -> None:
+    # GIVEN dev as it is configured (no alarm settings in its tfvars)
+    dev = plan(terraform_env, ROOT / "environments" / "dev" / "terraform.tfvars")
+    assert dev.passed, dev.errors
+    # THEN the platform creates its alarm topic, encrypted with its own key (policies: modules/platform tests) ...
+    topic = dev.after("aws_sns_topic.alarms[0]")
+    assert topic["name"] == "swy-dev-alarms" and topic["kms_master_key_id"] == dev.after("aws_kms_key.alarms[0]")["arn"]
+    # ... and every alarm of every module, whatever it is, notifies it on both transitions.
+    alarms = {address: after for address, after in dev.resources.items() if ALARM.search(address)}
+    assert len(alarms) >= 16, sorted(alarms)  # audit 4, voting 4, registration 8: not a vacuous loop
+    silent = {
+        a: (v["alarm_actions"], v["ok_actions"]) for a, v in alarms.items() if v["alarm_actions"] != [topic["arn"]]
+    }
+    silent |= {a: (v["alarm_actions"], v["ok_actions"]) for a, v in alarms.items() if v["ok_actions"] != [topic["arn"]]}
+    assert not silent, silent

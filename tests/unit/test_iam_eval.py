@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tools.iam_eval import Principal, Request
+from tools.iam_eval import Principal, Request, key_policy_allows
 
 ROLE = "arn:aws:iam::111111111111:role/swy-dev-audit-role"
 BOUNDARY_ARN = "arn:aws:iam::111111111111:policy/switchyard-boundary"
@@ -113,3 +113,53 @@ def test_a_condition_outside_the_subset_fails_loudly() -> None:
     )
     with pytest.raises(ValueError, match="unsupported condition operator NumericLessThan"):
         Principal((odd,)).decide(Request("sqs:SendMessage", "q", {"aws:MultiFactorAuthAge": "10"}))
+
+
+OPERATOR = "arn:aws:iam::111111111111:role/switchyard-deploy"
+KEY = "arn:aws:kms:eu-west-1:111111111111:key/1234"
+VIA_SQS = {"kms:ViaService": "sqs.eu-west-1.amazonaws.com"}
+
+
+def test_a_key_policy_naming_the_role_allows_only_under_its_conditions() -> None:
+    # GIVEN a key policy that names the operator role, through SQS only
+    key_policy = {
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": [OPERATOR]},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                "Resource": "*",
+                "Condition": {"StringEquals": VIA_SQS},
+            }
+        ]
+    }
+    # THEN it may decrypt through SQS, not directly nor through another service, and nobody else may
+    assert key_policy_allows(key_policy, OPERATOR, Request("kms:Decrypt", KEY, VIA_SQS))
+    assert not key_policy_allows(key_policy, OPERATOR, Request("kms:Decrypt", KEY))
+    sns = {"kms:ViaService": "sns.eu-west-1.amazonaws.com"}
+    assert not key_policy_allows(key_policy, OPERATOR, Request("kms:Decrypt", KEY, sns))
+    assert not key_policy_allows(key_policy, ROLE, Request("kms:Decrypt", KEY, VIA_SQS))
+    assert not key_policy_allows(key_policy, OPERATOR, Request("kms:Encrypt", KEY, VIA_SQS))
+
+
+def test_a_root_principal_delegates_to_iam_and_honours_principal_arn() -> None:
+    # GIVEN the account root with an aws:PrincipalArn condition (how pubsub-fanout names consumers)
+    key_policy = {
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::111111111111:root"},
+                "Action": "kms:Decrypt",
+                "Resource": "*",
+                "Condition": {"ArnEquals": {"aws:PrincipalArn": [ROLE]}},
+            }
+        ]
+    }
+    grants = Principal((policy({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": KEY}),))
+    # THEN the named role needs its own IAM allow; another role of the account gets nothing
+    assert key_policy_allows(key_policy, ROLE, Request("kms:Decrypt", KEY), grants)
+    assert not key_policy_allows(key_policy, ROLE, Request("kms:Decrypt", KEY), Principal(()))
+    assert not key_policy_allows(key_policy, OPERATOR, Request("kms:Decrypt", KEY), grants)
+    # and another account's root is not this account's
+    other = {"Statement": [{**key_policy["Statement"][0], "Principal": {"AWS": "arn:aws:iam::222222222222:root"}}]}
+    assert not key_policy_allows(other, ROLE, Request("kms:Decrypt", KEY), grants)

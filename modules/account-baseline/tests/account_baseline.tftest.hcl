@@ -403,6 +403,49 @@ run "boundary_scopes_iam_to_platform_roles_with_this_boundary" {
   }
 }
 
+run "state_history_stays_and_plans_hold_only_their_own_lock" {
+  command = plan
+
+  assert {
+    condition = anytrue([
+      for st in jsondecode(aws_iam_policy.boundary.policy).Statement :
+      st.Effect == "Deny" && contains(flatten([st.Action]), "s3:DeleteObjectVersion") && st.Resource == "arn:aws:s3:::switchyard-tfstate-111111111111-eu-west-1/*"
+    ])
+    error_message = "The boundary (the deploy role's permissions) must deny s3:DeleteObjectVersion on state: old versions are the way back."
+  }
+  assert {
+    condition = alltrue([
+      for st in data.aws_iam_policy_document.state_read.statement :
+      st.resources == toset(["arn:aws:s3:::switchyard-tfstate-111111111111-eu-west-1/dev/platform.tfstate.tflock"])
+      if contains(st.actions, "s3:DeleteObject")
+    ]) && anytrue([for st in data.aws_iam_policy_document.state_read.statement : contains(st.actions, "s3:DeleteObject")])
+    error_message = "The plan roles may delete only this environment's lock file (<environment>/platform.tfstate.tflock)."
+  }
+}
+
+run "the_lock_follows_an_explicit_state_key" {
+  command = plan
+
+  variables {
+    platform_state_key = "accounts/dev/platform.tfstate"
+  }
+
+  assert {
+    condition     = anytrue([for st in data.aws_iam_policy_document.state_read.statement : st.resources == toset(["arn:aws:s3:::switchyard-tfstate-111111111111-eu-west-1/accounts/dev/platform.tfstate.tflock"])])
+    error_message = "platform_state_key decides which lock the plan roles may take."
+  }
+}
+
+run "rejects_a_wildcard_state_key" {
+  command = plan
+
+  variables {
+    platform_state_key = "*/platform.tfstate"
+  }
+
+  expect_failures = [var.platform_state_key]
+}
+
 run "rejects_iam_as_a_whole_service" {
   command = plan
   variables {

@@ -63,7 +63,7 @@ run "secure_defaults" {
     error_message = "No statement may use a wildcard action or a bare '*' resource."
   }
   assert {
-    condition     = length(aws_lambda_function.this.dead_letter_config) == 0 && length(data.aws_iam_policy_document.this.statement) == 2
+    condition     = length(aws_lambda_function.this.dead_letter_config) == 0 && length(data.aws_iam_policy_document.this.statement) == 3
     error_message = "Without a dead_letter_target there is no DLQ config and no permission for one."
   }
   assert {
@@ -146,6 +146,67 @@ run "dead_letter_target_grants_only_send" {
   assert {
     condition     = contains([for s in data.aws_iam_policy_document.this.statement : s.sid if s.actions == toset(["sqs:SendMessage"]) && s.resources == toset(["arn:aws:sqs:eu-west-1:111111111111:swy-test-fn-dlq"])], "DeadLetterTarget")
     error_message = "The role may send only to its own DLQ."
+  }
+}
+
+run "key_grants_hold_only_on_the_paths_that_use_them" {
+  command = plan
+
+  assert {
+    condition     = alltrue([for s in data.aws_iam_policy_document.this.statement : contains([for c in s.condition : c.variable], "kms:ViaService") if anytrue([for a in s.actions : startswith(a, "kms:")])])
+    error_message = "Every grant on the function's key names the service it is used through (kms:ViaService)."
+  }
+  assert {
+    condition = anytrue([for s in data.aws_iam_policy_document.this.statement : try(
+      s.sid == "DecryptOwnEnvironmentThroughLambda" && s.actions == toset(["kms:Decrypt"])
+      && { for c in s.condition : c.variable => c.values } == {
+        "kms:ViaService"                               = tolist(["lambda.eu-west-1.amazonaws.com"])
+        "kms:EncryptionContext:aws:lambda:FunctionArn" = tolist(["arn:aws:lambda:eu-west-1:111111111111:function:swy-test-fn"])
+      }
+    , false)])
+    error_message = "The environment is decrypted through Lambda, for this function's encryption context only."
+  }
+  assert {
+    condition = anytrue([for s in data.aws_iam_policy_document.this.statement : try(
+      s.sid == "UseKeyThroughDataServices" && one(s.condition).values == tolist(["dynamodb.eu-west-1.amazonaws.com"])
+    , false)])
+    error_message = "By default the key's data path is DynamoDB only (tables encrypted with the key)."
+  }
+}
+
+run "no_data_path_when_none_is_named" {
+  command = plan
+
+  variables {
+    kms_via_services = []
+  }
+
+  assert {
+    condition     = !contains([for s in data.aws_iam_policy_document.this.statement : s.sid], "UseKeyThroughDataServices")
+    error_message = "kms_via_services = [] leaves only the environment's decryption."
+  }
+}
+
+run "rejects_an_endpoint_as_via_service" {
+  command = plan
+
+  variables {
+    kms_via_services = ["dynamodb.eu-west-1.amazonaws.com"]
+  }
+
+  expect_failures = [var.kms_via_services]
+}
+
+run "dead_letter_topic_in_another_partition_gets_publish" {
+  command = plan
+
+  variables {
+    dead_letter_target = { arn = "arn:aws-cn:sns:cn-north-1:111111111111:swy-test-fn-dlq" }
+  }
+
+  assert {
+    condition     = contains([for s in data.aws_iam_policy_document.this.statement : s.sid if s.actions == toset(["sns:Publish"])], "DeadLetterTarget")
+    error_message = "An SNS dead-letter target is recognised by the ARN's service field in any partition (aws-cn, aws-us-gov)."
   }
 }
 

@@ -158,6 +158,23 @@ run "encrypted_with_its_own_rotating_cmk" {
   }
 }
 
+run "topic_refuses_requests_without_tls" {
+  command = plan
+
+  assert {
+    condition = anytrue([for s in data.aws_iam_policy_document.topic.statement : try(
+      s.effect == "Deny" && contains(s.actions, "sns:Publish") && s.resources == toset(["arn:aws:sns:eu-west-1:111111111111:swy-test-registration"])
+      && one(s.principals).identifiers == toset(["*"])
+      && one(s.condition).test == "Bool" && one(s.condition).variable == "aws:SecureTransport" && one(s.condition).values == tolist(["false"])
+    , false)])
+    error_message = "The topic policy denies publishing without TLS (aws:SecureTransport = false)."
+  }
+  assert {
+    condition     = aws_sns_topic_policy.this.arn == aws_sns_topic.this.arn
+    error_message = "The TLS-only policy is attached to the topic."
+  }
+}
+
 run "one_dlq_per_subscriber_for_redrive_and_subscription_failures" {
   command = plan
 

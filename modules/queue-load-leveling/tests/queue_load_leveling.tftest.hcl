@@ -154,8 +154,26 @@ run "customer_managed_queue_key" {
   }
 
   assert {
-    condition     = contains([for s in data.aws_iam_policy_document.integration.statement : s.sid], "EncryptForQueue")
-    error_message = "The integration role can use the queue's key."
+    condition = anytrue([for s in data.aws_iam_policy_document.integration.statement : try(
+      s.sid == "EncryptForQueueThroughSqs" && s.resources == toset(["arn:aws:kms:eu-west-1:111111111111:key/11111111-1111-1111-1111-111111111111"])
+      && one(s.condition).test == "StringEquals" && one(s.condition).variable == "kms:ViaService" && one(s.condition).values == tolist(["sqs.eu-west-1.amazonaws.com"])
+    , false)])
+    error_message = "The integration role can use the queue's key, and only through SQS (kms:ViaService)."
+  }
+}
+
+run "api_gateway_assumes_the_roles_only_for_this_api_in_this_account" {
+  command = plan
+
+  assert {
+    condition = alltrue([for s in data.aws_iam_policy_document.apigateway_assume.statement : try(
+      one(s.principals).identifiers == toset(["apigateway.amazonaws.com"])
+      && { for c in s.condition : c.variable => [c.test, c.values] } == {
+        "aws:SourceAccount" = ["StringEquals", tolist(["111111111111"])]
+        "aws:SourceArn"     = ["ArnLike", tolist(["arn:aws:execute-api:eu-west-1:111111111111:abc123/*"])]
+      }
+    , false)])
+    error_message = "The integration and read roles (both use this trust document) trust apigateway.amazonaws.com only with aws:SourceAccount = this account and aws:SourceArn = this API's execution ARN."
   }
 }
 

@@ -20,7 +20,7 @@ module "platform" {
 
   lambda_defaults = { architecture = "x86_64", memory_size = 512, timeout = 30, log_retention_days = 30 }
   data_protection = { point_in_time_recovery = true, deletion_protection = true }
-  alarm_actions   = [] # for example an on-call SNS topic
+  alarm_topic     = { subscriptions = [{ protocol = "email", endpoint = "oncall@example.com" }] }
   tags            = { example = "platform-complete" }
 
   audit = { batch_size = 10, maximum_concurrency = 5, max_receive_count = 5 }
