@@ -37,7 +37,7 @@ module "registration_bus_queue" {
   # Pipes keeps a message in flight while it calls PutEvents (well under a second); 30 s is the
   # time a failed message waits before its next try.
   visibility_timeout_seconds = 30
-  alarm_actions              = var.alarm_actions
+  alarm_actions              = local.alarm_actions
   tags                       = var.tags
 }
 
