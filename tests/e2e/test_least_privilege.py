@@ -64,9 +64,9 @@ def test_every_function_and_integration_runs_under_its_own_role_with_iam_enforce
     account, platform = deployed.account(ENV), deployed.platforms[ENV]
     started = time.monotonic()
     audited = audit.run(account, platform, events=6)
-    registered = registration.run(account, platform, registrations=20)
-    voted = voting.run(account, platform, votes=60)
-    ledgered = ledger.run(account, platform, orders=2, per_order=4)
+    registered = registration.run(account, platform, registrations=10)
+    voted = voting.run(account, platform, votes=30)
+    ledgered = ledger.run(account, platform, orders=2, per_order=3)
     seconds = time.monotonic() - started
 
     # The slice of traffic is fully accounted for, exactly as without enforcement.
@@ -74,7 +74,7 @@ def test_every_function_and_integration_runs_under_its_own_role_with_iam_enforce
     assert registered.accounted, registered.summary_lines()
     assert voted.accounted, voted.summary_lines()
     assert ledgered.balances == ledgered.expected_balances, ledgered.summary_lines()
-    assert ledgered.ledger_entries == dict.fromkeys(ledgered.expected_balances, 4)
+    assert ledgered.ledger_entries == dict.fromkeys(ledgered.expected_balances, 3)
 
     # Every deployed function's role, and the API's integration roles, were checked and never denied.
     decisions = enforcement.decisions()
