@@ -412,6 +412,215 @@ def api_destination_body_and_auth() -> None:
     events_models.requests = types.SimpleNamespace(request=request)
 
 
+IAM_ENFORCEMENT_PATH = "/moto-api/switchyard/iam-enforcement"
+# What enforcement decided since it was last switched on: per principal (the role or user ARN,
+# not the session), how many calls were allowed, and each denied (action, resource).
+_iam_decisions: dict[str, dict[str, Any]] = {}
+_iam_lock = threading.Lock()
+# A DynamoDB transaction is authorised per contained action, not as "TransactWriteItems".
+_TRANSACT_ACTIONS = {
+    "Put": "PutItem",
+    "Update": "UpdateItem",
+    "Delete": "DeleteItem",
+    "ConditionCheck": "ConditionCheckItem",
+}
+# SQS authorises a batch action as its single action (there is no sqs:SendMessageBatch).
+_SQS_BATCH_ACTIONS = {
+    "SendMessageBatch": "SendMessage",
+    "DeleteMessageBatch": "DeleteMessage",
+    "ChangeMessageVisibilityBatch": "ChangeMessageVisibility",
+}
+
+
+def iam_enforcement_enabled() -> bool:
+    from moto import settings
+    from moto.core.authorization import ActionAuthenticatorMixin
+
+    return bool(ActionAuthenticatorMixin.request_count >= settings.INITIAL_NO_AUTH_ACTION_COUNT)
+
+
+def set_iam_enforcement(enabled: bool) -> None:
+    """On: every request signed with credentials the emulator issued is authorised (moto's
+    INITIAL_NO_AUTH_ACTION_COUNT = 0, what `/moto-api/reset-auth` sets); off: none is."""
+    from moto import settings
+    from moto.core.authorization import ActionAuthenticatorMixin
+
+    with _iam_lock:
+        settings.INITIAL_NO_AUTH_ACTION_COUNT = 0 if enabled else float("inf")
+        ActionAuthenticatorMixin.request_count = 0
+        if enabled:
+            _iam_decisions.clear()
+
+
+def iam_decisions() -> dict[str, dict[str, Any]]:
+    with _iam_lock:
+        return json.loads(json.dumps(_iam_decisions))
+
+
+def _record_decision(principal: str, denied: tuple[str, str] | None) -> None:
+    with _iam_lock:
+        entry = _iam_decisions.setdefault(principal, {"allowed": 0, "denied": []})
+        if denied is None:
+            entry["allowed"] += 1
+        else:
+            entry["denied"].append({"action": denied[0], "resource": denied[1]})
+
+
+def _issued_by_emulator(access_key_id: str) -> bool:
+    """Was this key created by the emulator (an IAM user's key or an sts:AssumeRole session)?"""
+    from moto.iam.models import iam_backends
+
+    return any(
+        access_key_id in backend.access_keys for account in list(iam_backends.values()) for backend in account.values()
+    )
+
+
+def authorization_checks(
+    service: str, action: str, params: dict[str, Any], resource: str, arn_prefix: str
+) -> list[tuple[str, str]]:
+    """The (action, resource) pairs AWS authorises for one request, where moto's are wrong.
+
+    moto 5.2.5 resolves the resource only for SQS (queue), IAM/STS (role) and S3 and checks
+    everything else against "*", which no resource-scoped grant matches; it checks a
+    transaction as "dynamodb:TransactWriteItems" and a batch as "sqs:SendMessageBatch", actions
+    IAM does not have. For the services the platform's code calls: a DynamoDB table (or
+    index) from TableName, each item of a transaction as its own action on its own table, an
+    SNS topic from TopicArn, SQS batch actions as their single action. `arn_prefix` is
+    "arn:<partition>:<service>:<region>:<account>".
+    """
+
+    def table_arn(name: str) -> str:
+        return name if name.startswith("arn:") else f"{arn_prefix}:table/{name}"
+
+    if service == "dynamodb":
+        if action == "TransactWriteItems":
+            return [
+                (_TRANSACT_ACTIONS[kind], table_arn(operation["TableName"]))
+                for entry in params.get("TransactItems", [])
+                for kind, operation in entry.items()
+            ]
+        if action == "TransactGetItems":
+            return [("GetItem", table_arn(entry["Get"]["TableName"])) for entry in params.get("TransactItems", [])]
+        if action in ("BatchWriteItem", "BatchGetItem"):
+            return [(action, table_arn(name)) for name in params.get("RequestItems", {})]
+        if "TableName" in params:
+            index = f"/index/{params['IndexName']}" if params.get("IndexName") else ""
+            return [(action, table_arn(params["TableName"]) + index)]
+    if service == "sns" and params.get("TopicArn"):
+        return [("Publish" if action == "PublishBatch" else action, params["TopicArn"])]
+    if service == "sqs":
+        return [(_SQS_BATCH_ACTIONS.get(action, action), resource)]
+    return [(action, resource)]
+
+
+def iam_enforcement() -> None:
+    """A switch for moto's IAM enforcement, and the corrections that make it usable.
+
+    moto 5.2.5 authorises requests (identity policies of IAM users and assumed roles; no
+    resource policies, permissions boundaries, KMS key policies or SCPs; conditions only
+    `StringEquals` on `sts:ExternalId` in trust policies, every other condition counts as met)
+    once INITIAL_NO_AUTH_ACTION_COUNT requests have passed, a number read from the environment
+    at import. `POST /moto-api/switchyard/iam-enforcement {"enabled": true|false}` switches it
+    at run time; GET answers {"enabled": ..., "decisions": {principal: {allowed, denied}}}.
+    While on:
+    - a request signed with a key the emulator did not issue (the sandbox's `test` keys, used
+      by Terraform and by the harness where it plays an AWS service) is the operator's and
+      passes unchecked; moto would refuse it (InvalidClientTokenId) and has no account root;
+    - the caller is identified by its access key and session token; the signature is not
+      recomputed (moto's recomputation fails for REST-protocol GETs, e.g. Lambda's
+      ListEventSourceMappings and API Gateway's GetResources: SignatureDoesNotMatch);
+    - the resource and action are the ones AWS authorises (authorization_checks), each checked;
+    - a denial answers a JSON-protocol service's JSON error (AccessDeniedException), not XML;
+    - a trust policy naming only a service (lambda.amazonaws.com) admits no IAM caller: moto
+      raised TypeError (a 500) instead of AccessDenied.
+    """
+    from moto.core.authorization import ActionAuthenticatorMixin
+    from moto.core.exceptions import AccessDeniedError, JsonRESTError
+    from moto.iam import access_control
+    from moto.moto_api._internal import urls as moto_api_urls
+    from moto.utilities.utils import get_partition
+
+    original = ActionAuthenticatorMixin._authenticate_and_authorize_action
+    if getattr(original, "_switchyard_patched", False):
+        return
+
+    def authenticate_and_authorize(self: Any, iam_request_cls: type, resource: str = "*") -> None:
+        if not iam_enforcement_enabled():
+            ActionAuthenticatorMixin.request_count += 1
+            return
+        authorization = self.headers.get("Authorization", "")
+        if self.headers.get("X-Amz-Target") in ActionAuthenticatorMixin.PUBLIC_OPERATIONS:
+            return
+        access_key_id = authorization.partition("Credential=")[2].partition("/")[0]
+        if not _issued_by_emulator(access_key_id):
+            return  # the operator's credentials (see above)
+        scope = authorization.partition("Credential=")[2].partition(",")[0].split("/")
+        service, region = scope[3], scope[2]
+        body = (
+            self.raw_body.decode("utf-8", "replace") if isinstance(self.raw_body, bytes) else str(self.raw_body or "")
+        )
+        try:
+            params = json.loads(body) if body.lstrip().startswith("{") else {}  # JSON protocols
+        except ValueError:
+            params = {}
+        params.update({k: v[0] for k, v in (self.querystring or {}).items() if isinstance(v, list) and v})
+        arn_prefix = f"arn:{get_partition(region)}:{service}:{region}:{self.current_account}"
+        checks = authorization_checks(service, self._get_action(), params, resource, arn_prefix)
+        path = self.raw_path + (f"?{self.uri.partition('?')[2]}" if "?" in self.uri else "")
+        principal = "unknown"
+        for action, checked_resource in checks or [(self._get_action(), resource)]:
+            request = iam_request_cls(
+                account_id=self.current_account,
+                method=self.method,
+                path=path,
+                data=self.data,
+                body=self.raw_body,
+                headers=self.headers,
+                action=action,
+            )
+            key = request._access_key
+            principal = (
+                key.arn
+                if isinstance(key, access_control.IAMUserAccessKey)
+                else (f"arn:{key.partition}:iam::{key.account_id}:role/{key._owner_role_name}")
+            )
+            try:
+                request.check_action_permitted(checked_resource)
+            except AccessDeniedError as denied:
+                _record_decision(principal, (request._action, checked_resource))
+                if "json" in self.headers.get("Content-Type", ""):
+                    # moto answers a JSON-protocol service (DynamoDB, SQS) in IAM's XML, which
+                    # boto3 reads as error code "403"; those services send this JSON error.
+                    raise JsonRESTError("AccessDeniedException", denied.message) from denied
+                raise
+        _record_decision(principal, None)
+
+    original_check_principal = access_control.IAMPolicyStatement._check_principal
+
+    def check_principal(self: Any, principal: str) -> bool:
+        expected = self._statement.get("Principal")
+        if isinstance(expected, dict) and "AWS" not in expected:
+            return False  # only services (or federated identities) are trusted
+        return bool(original_check_principal(self, principal))
+
+    def iam_enforcement_view(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
+        if request.method == "POST":
+            try:
+                enabled = json.loads(request.get_data())["enabled"]
+                if not isinstance(enabled, bool):
+                    raise TypeError("enabled must be true or false")
+            except (ValueError, KeyError, TypeError) as error:
+                return 400, {}, json.dumps({"message": str(error)})
+            set_iam_enforcement(enabled)
+        answer = {"enabled": iam_enforcement_enabled(), "decisions": iam_decisions()}
+        return 200, {"Content-Type": "application/json"}, json.dumps(answer)
+
+    authenticate_and_authorize._switchyard_patched = True  # type: ignore[attr-defined]
+    ActionAuthenticatorMixin._authenticate_and_authorize_action = authenticate_and_authorize
+    access_control.IAMPolicyStatement._check_principal = check_principal
+    moto_api_urls.url_paths["{0}" + IAM_ENFORCEMENT_PATH] = iam_enforcement_view
+
+
 def apply_all() -> None:
     compact_sqs_redrive_policy()
     passive_event_source_mappings()
@@ -421,4 +630,5 @@ def apply_all() -> None:
     sqs_attributes_computed_once()
     ttl_expiry()
     api_destination_body_and_auth()
+    iam_enforcement()
     serialized_writes()  # last: it wraps what the patches above installed

@@ -72,7 +72,12 @@ class SimulatedAccount:
         if not sqs_mappings:
             raise LookupError(f"{function_name} has no SQS event source mapping in account {self.account_id}")
         pool = FunctionPool(function_name, session=self.session, endpoint_url=self.endpoint_url, clock=self.clock.time)
-        return [SqsEventSourcePlayer(pool, mapping, self.client("sqs"), self.clock) for mapping in sqs_mappings]
+        # Lambda's pollers receive and delete with the function's execution role.
+        poller = pool.role_client("sqs")
+        return [
+            SqsEventSourcePlayer(pool, mapping, self.client("sqs"), self.clock, poller_client=poller)
+            for mapping in sqs_mappings
+        ]
 
     def dynamodb_stream_players(self, function_name: str) -> list[DynamoDbStreamPlayer[FunctionPool]]:
         """A poller for each deployed DynamoDB stream mapping of the function (one shard each)."""

@@ -38,6 +38,7 @@ from botocore.credentials import Credentials
 
 from emulation.harness import vtl
 from emulation.harness.accounts import SimulatedAccount
+from emulation.harness.iam_enforcement import operator_session
 
 _SQS_URI = re.compile(r"^arn:aws[a-z-]*:apigateway:([a-z0-9-]+):sqs:path/(\d{12})/([A-Za-z0-9_.-]+)$")
 _DYNAMODB_URI = re.compile(r"^arn:aws[a-z-]*:apigateway:([a-z0-9-]+):dynamodb:action/([A-Za-z]+)$")
@@ -94,7 +95,10 @@ class DeployedMethod:
         self._http = urllib3.PoolManager()
 
     def _assume(self, role_arn: str) -> Credentials:
-        response = self.account.client("sts").assume_role(RoleArn=role_arn, RoleSessionName="apigateway-integration")
+        # API Gateway (the service the role trusts) takes the role: played with the operator's
+        # credentials, as no caller the emulator issued could pass that trust policy.
+        sts = operator_session(self.account.region).client("sts", endpoint_url=self.account.endpoint_url)
+        response = sts.assume_role(RoleArn=role_arn, RoleSessionName="apigateway-integration")
         c = response["Credentials"]
         return Credentials(c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"])
 

@@ -24,6 +24,8 @@ from typing import Any
 
 import boto3
 
+from emulation.harness.iam_enforcement import operator_session
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "build"
 _EXTRACTED = Path(tempfile.mkdtemp(prefix="switchyard-harness-"))
@@ -357,9 +359,13 @@ def _configuration(
     """The deployed configuration and the environment Lambda would give the function."""
     config = session.client("lambda", endpoint_url=endpoint_url).get_function_configuration(FunctionName=function_name)
     region = config["FunctionArn"].split(":")[3]
-    credentials = session.client("sts", endpoint_url=endpoint_url).assume_role(
-        RoleArn=config["Role"], RoleSessionName=config["FunctionName"]
-    )["Credentials"]
+    # Lambda (the service its trust policy names) takes the role: played with the operator's
+    # credentials, since no caller the emulator issued could pass that trust policy.
+    credentials = (
+        operator_session(region)
+        .client("sts", endpoint_url=endpoint_url)
+        .assume_role(RoleArn=config["Role"], RoleSessionName=config["FunctionName"])["Credentials"]
+    )
     environ = {
         **config.get("Environment", {}).get("Variables", {}),
         **HARNESS_ENV,
@@ -400,6 +406,7 @@ class FunctionPool:
         self._make = lambda shared: ExecutionEnvironment(
             function_name, session=session, endpoint_url=endpoint_url, clock=clock, shared=shared
         )
+        self._endpoint_url = endpoint_url
         self.environments: list[ExecutionEnvironment] = [self._make(None)]
         self._shared = (self.environments[0].config, self.environments[0].environ)
         self.config = self._shared[0]
@@ -408,6 +415,18 @@ class FunctionPool:
         self._idle = list(self.environments)
         self._changed = threading.Condition()
         self._on_new: list[Callable[[ExecutionEnvironment], None]] = []
+
+    def role_client(self, service: str) -> Any:
+        """A client with the function's role credentials: what Lambda's pollers use for the
+        event source (sqs:ReceiveMessage/DeleteMessage are granted to the execution role)."""
+        environ = self._shared[1]
+        session = boto3.Session(
+            aws_access_key_id=environ["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=environ["AWS_SECRET_ACCESS_KEY"],
+            aws_session_token=environ["AWS_SESSION_TOKEN"],
+            region_name=environ["AWS_REGION"],
+        )
+        return session.client(service, endpoint_url=self._endpoint_url)  # type: ignore[call-overload]
 
     @property
     def invocations(self) -> int:

@@ -160,7 +160,16 @@ E = TypeVar("E", bound=Invocable)
 
 
 class SqsEventSourcePlayer(Generic[E]):
-    def __init__(self, environment: E, mapping: dict[str, Any], sqs_client: Any, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        environment: E,
+        mapping: dict[str, Any],
+        sqs_client: Any,
+        clock: Clock | None = None,
+        poller_client: Any = None,
+    ) -> None:
+        """`sqs_client` finds the queue; `poller_client` (default: the same) receives and deletes,
+        as Lambda's pollers do with the function's execution role."""
         self.environment = environment
         self.queue_arn: str = mapping["EventSourceArn"]
         self.fifo = self.queue_arn.endswith(".fifo")
@@ -178,6 +187,7 @@ class SqsEventSourcePlayer(Generic[E]):
         self.patterns = filter_patterns(mapping)
         self.clock: Clock = clock or _WallClock()
         self._sqs = sqs_client
+        self._poller = poller_client or sqs_client
         _, _, _, _, account, name = self.queue_arn.split(":")
         self.queue_url = sqs_client.get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)["QueueUrl"]
         attributes = sqs_client.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["VisibilityTimeout"])
@@ -189,7 +199,7 @@ class SqsEventSourcePlayer(Generic[E]):
     # -- one batch --------------------------------------------------------------------------
     def _receive(self, count: int) -> list[dict[str, Any]]:
         return list(
-            self._sqs.receive_message(
+            self._poller.receive_message(
                 QueueUrl=self.queue_url,
                 MaxNumberOfMessages=count,
                 AttributeNames=["All"],
@@ -224,7 +234,7 @@ class SqsEventSourcePlayer(Generic[E]):
     def _delete(self, messages: list[dict[str, Any]]) -> None:
         for start in range(0, len(messages), 10):  # DeleteMessageBatch takes 10 entries
             chunk = messages[start : start + 10]
-            response = self._sqs.delete_message_batch(
+            response = self._poller.delete_message_batch(
                 QueueUrl=self.queue_url,
                 Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(chunk)],
             )

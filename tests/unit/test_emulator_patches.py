@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import io
 import json
+import urllib.error
+import urllib.request
 import zipfile
+from collections.abc import Iterator
+from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 
 from emulation import emulator_patches
 from tests.conftest import REGION
@@ -361,3 +366,215 @@ def test_queue_attributes_are_computed_once_per_read_and_never_per_received_mess
     sqs.send_message(QueueUrl=queue, MessageBody="old")
     emulator_patches.set_clock_offset(601)
     assert "Messages" not in sqs.receive_message(QueueUrl=queue)
+
+
+# --- IAM enforcement (emulator_patches.iam_enforcement) ----------------------------------------
+
+ACCOUNT = "123456789012"  # moto's default account: where the operator's keys put resources
+
+
+@pytest.fixture
+def enforcing(mocked_aws: None) -> Iterator[None]:
+    """Enforcement on for the test (in process, as the server's switch sets it), off afterwards."""
+    emulator_patches.iam_enforcement()
+    emulator_patches.set_iam_enforcement(True)
+    try:
+        yield
+    finally:
+        emulator_patches.set_iam_enforcement(False)
+
+
+def _role(name: str, statements: list[dict[str, object]], trust_service: str | None = None) -> boto3.Session:
+    """A role with one inline policy, and a session of it (taken with the operator's keys)."""
+    principal = {"Service": trust_service} if trust_service else {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}],
+    }
+    iam = boto3.client("iam", region_name=REGION)
+    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    iam.put_role_policy(
+        RoleName=name, PolicyName="p", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": statements})
+    )
+    c = boto3.client("sts", region_name=REGION).assume_role(RoleArn=arn, RoleSessionName=name)["Credentials"]
+    return boto3.Session(c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"], region_name=REGION)
+
+
+def _error(call: Any) -> str:
+    try:
+        call()
+    except ClientError as error:
+        return str(error.response["Error"]["Code"])
+    return "allowed"
+
+
+def _tables(*names: str) -> list[str]:
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    for name in names:
+        dynamodb.create_table(
+            TableName=name,
+            KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+    return [f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{name}" for name in names]
+
+
+def test_enforced_iam_allows_a_role_exactly_the_actions_and_resources_it_is_granted(enforcing: None) -> None:
+    granted, other = _tables("granted", "other")
+    sqs = boto3.client("sqs", region_name=REGION)
+    queue = sqs.create_queue(QueueName="q")["QueueUrl"]
+    topic = boto3.client("sns", region_name=REGION).create_topic(Name="t")["TopicArn"]
+    session = _role(
+        "fn",
+        [
+            {"Effect": "Allow", "Action": ["dynamodb:PutItem", "dynamodb:ConditionCheckItem"], "Resource": granted},
+            {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": f"arn:aws:sqs:{REGION}:{ACCOUNT}:q"},
+            {"Effect": "Allow", "Action": "sns:Publish", "Resource": topic},
+        ],
+    )
+    dynamodb, fn_sqs, sns = (session.client(s) for s in ("dynamodb", "sqs", "sns"))
+    item = {"k": {"S": "1"}}
+    assert _error(lambda: dynamodb.put_item(TableName="granted", Item=item)) == "allowed"
+    # moto alone checks these against Resource "*", which the grant on the table does not match
+    assert _error(lambda: dynamodb.put_item(TableName="other", Item=item)) == "AccessDeniedException"
+    assert _error(lambda: dynamodb.get_item(TableName="granted", Key=item)) == "AccessDeniedException"
+    # a transaction is authorised per contained action and table, as DynamoDB does
+    check = {"ConditionCheck": {"TableName": "granted", "Key": item, "ConditionExpression": "attribute_exists(k)"}}
+    put = {"Put": {"TableName": "granted", "Item": {"k": {"S": "2"}}}}
+    assert _error(lambda: dynamodb.transact_write_items(TransactItems=[put, check])) == "allowed"
+    put_other = {"Put": {"TableName": "other", "Item": item}}
+    assert _error(lambda: dynamodb.transact_write_items(TransactItems=[put, put_other])) == "AccessDeniedException"
+    # SendMessageBatch is authorised as sqs:SendMessage; the topic grant covers Publish only
+    entries = [{"Id": "1", "MessageBody": "m"}]
+    assert _error(lambda: fn_sqs.send_message_batch(QueueUrl=queue, Entries=entries)) == "allowed"
+    assert _error(lambda: fn_sqs.receive_message(QueueUrl=queue)) == "AccessDeniedException"
+    assert _error(lambda: sns.publish(TopicArn=topic, Message="m")) == "allowed"
+    assert _error(lambda: sns.create_topic(Name="t2")) == "AccessDenied"  # a query-protocol service: XML
+
+    decisions = emulator_patches.iam_decisions()[f"arn:aws:iam::{ACCOUNT}:role/fn"]
+    assert decisions["allowed"] == 4
+    assert decisions["denied"] == [
+        {"action": "dynamodb:PutItem", "resource": other},
+        {"action": "dynamodb:GetItem", "resource": granted},
+        {"action": "dynamodb:PutItem", "resource": other},
+        {"action": "sqs:ReceiveMessage", "resource": f"arn:aws:sqs:{REGION}:{ACCOUNT}:q"},
+        {"action": "sns:CreateTopic", "resource": "*"},
+    ]
+
+
+def test_enforcement_is_off_unless_switched_on(mocked_aws: None) -> None:
+    emulator_patches.iam_enforcement()
+    _tables("t")
+    session = _role("nothing-granted", [{"Effect": "Allow", "Action": "sns:Publish", "Resource": "arn:aws:sns:*"}])
+    assert not emulator_patches.iam_enforcement_enabled()
+    assert _error(lambda: session.client("dynamodb").put_item(TableName="t", Item={"k": {"S": "1"}})) == "allowed"
+
+
+def test_the_operator_keys_pass_and_a_service_trust_admits_no_iam_caller(enforcing: None) -> None:
+    # the operator's (never issued) keys: Terraform and the harness playing a service
+    assert _error(lambda: boto3.client("sqs", region_name=REGION).list_queues()) == "allowed"
+    iam = boto3.client("iam", region_name=REGION)
+    service_role = iam.create_role(
+        RoleName="fn-role",
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+                ],
+            }
+        ),
+    )["Role"]["Arn"]
+    admin = _role("admin", [{"Effect": "Allow", "Action": "*", "Resource": "*"}])
+    assert _error(lambda: admin.client("sqs").list_queues()) == "allowed"
+    # moto raised TypeError here (a 500); only Lambda may take a role that trusts lambda.amazonaws.com
+    assume = admin.client("sts").assume_role
+    assert _error(lambda: assume(RoleArn=service_role, RoleSessionName="escalate")) == "AccessDenied"
+    # a session from keys the emulator issued but whose token does not match is refused
+    forged = boto3.Session(
+        admin.get_credentials().access_key, admin.get_credentials().secret_key, "forged", region_name=REGION
+    )
+    assert _error(lambda: forged.client("sqs").list_queues()) != "allowed"
+
+
+def test_what_moto_does_not_evaluate_conditions_and_boundaries(enforcing: None) -> None:
+    """Documents the README's list: a condition moto cannot evaluate counts as met, and a
+    permissions boundary is not applied. If moto starts evaluating them, update the README."""
+    (table,) = _tables("t")
+    conditional = {
+        "Effect": "Allow",
+        "Action": "dynamodb:PutItem",
+        "Resource": table,
+        "Condition": {"StringEquals": {"aws:SourceAccount": "999999999999"}},
+    }
+    session = _role("conditional", [conditional])
+    item = {"k": {"S": "1"}}
+    assert _error(lambda: session.client("dynamodb").put_item(TableName="t", Item=item)) == "allowed"  # AWS: denied
+    iam = boto3.client("iam", region_name=REGION)
+    boundary = iam.create_policy(
+        PolicyName="deny-all",
+        PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}
+        ),
+    )["Policy"]["Arn"]
+    iam.put_role_permissions_boundary(RoleName="conditional", PermissionsBoundary=boundary)
+    assert _error(lambda: session.client("dynamodb").put_item(TableName="t", Item=item)) == "allowed"  # AWS: denied
+
+
+def test_authorization_checks_follow_aws_for_transactions_batches_and_indexes() -> None:
+    prefix = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}"
+    checks = emulator_patches.authorization_checks
+    transaction = {
+        "TransactItems": [
+            {"Put": {"TableName": "a"}},
+            {"Update": {"TableName": "b"}},
+            {"Delete": {"TableName": "a"}},
+            {"ConditionCheck": {"TableName": f"{prefix}:table/c"}},
+        ]
+    }
+    assert checks("dynamodb", "TransactWriteItems", transaction, "*", prefix) == [
+        ("PutItem", f"{prefix}:table/a"),
+        ("UpdateItem", f"{prefix}:table/b"),
+        ("DeleteItem", f"{prefix}:table/a"),
+        ("ConditionCheckItem", f"{prefix}:table/c"),
+    ]
+    get = {"TransactItems": [{"Get": {"TableName": "a"}}]}
+    assert checks("dynamodb", "TransactGetItems", get, "*", prefix) == [("GetItem", f"{prefix}:table/a")]
+    query = {"TableName": "a", "IndexName": "by-user"}
+    assert checks("dynamodb", "Query", query, "*", prefix) == [("Query", f"{prefix}:table/a/index/by-user")]
+    assert checks("dynamodb", "BatchWriteItem", {"RequestItems": {"a": [], "b": []}}, "*", prefix) == [
+        ("BatchWriteItem", f"{prefix}:table/a"),
+        ("BatchWriteItem", f"{prefix}:table/b"),
+    ]
+    queue = f"arn:aws:sqs:{REGION}:{ACCOUNT}:q"
+    for batch, single in (("SendMessageBatch", "SendMessage"), ("DeleteMessageBatch", "DeleteMessage")):
+        assert checks("sqs", batch, {}, queue, "unused") == [(single, queue)]
+    topic = f"arn:aws:sns:{REGION}:{ACCOUNT}:t"
+    assert checks("sns", "PublishBatch", {"TopicArn": topic}, "*", "unused") == [("Publish", topic)]
+    assert checks("kms", "Decrypt", {"KeyId": "k"}, "*", "unused") == [("Decrypt", "*")]  # moto's resource
+
+
+def test_the_iam_enforcement_switch_over_http_on_the_server() -> None:
+    from moto.server import ThreadedMotoServer
+
+    from emulation.harness.iam_enforcement import IamEnforcement
+
+    emulator_patches.iam_enforcement()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        switch = IamEnforcement(f"http://{host}:{port}")
+        assert switch.enabled is False
+        with switch.enforced():
+            assert switch.enabled is True and emulator_patches.iam_enforcement_enabled()
+            assert switch.decisions() == {}
+        assert switch.enabled is False
+        bad = urllib.request.Request(switch.url, data=b'{"enabled": "yes"}', method="POST")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(bad, timeout=5)
+        assert refused.value.code == 400
+    finally:
+        emulator_patches.set_iam_enforcement(False)
+        server.stop()

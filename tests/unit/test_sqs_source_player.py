@@ -343,3 +343,28 @@ def test_fifo_one_batch_in_flight_per_group_and_skip_group_on_error(clock: Simul
     player.drain()
 
     assert applied == ["a1", "b1", "b2", "b3", "a2", "a3", "a4"]  # group a in order, after the timeout
+
+
+class RecordingClient:
+    """An SQS client that records which operations went through it."""
+
+    def __init__(self, client: Any) -> None:
+        self._client, self.calls = client, []
+
+    def __getattr__(self, name: str) -> Any:
+        self.calls.append(name)
+        return getattr(self._client, name)
+
+
+def test_the_pollers_receive_and_delete_with_the_execution_role(clock: SimulatedClock) -> None:
+    """SQS, "Execution role permissions": Lambda needs sqs:ReceiveMessage, sqs:DeleteMessage and
+    sqs:GetQueueAttributes in the function's execution role to read the queue: the poller's
+    receives and deletes go through the client given as the execution role's."""
+    queue, arn, _ = queue_with_dlq(max_receive_count=3)
+    send(queue, "a", "b")
+    harness, role = RecordingClient(sqs()), RecordingClient(sqs())
+    player = SqsEventSourcePlayer(ScriptedEnvironment(), mapping(arn), harness, clock, poller_client=role)
+    player.drain()
+    assert player.stats.deleted == 2
+    assert set(role.calls) == {"receive_message", "delete_message_batch"}
+    assert "receive_message" not in harness.calls and "delete_message_batch" not in harness.calls
