@@ -277,6 +277,8 @@ class ExecutionEnvironment:
             for name in [n for n in sys.modules if n.split(".")[0] in packages]:
                 del sys.modules[name]
             self._handler = getattr(importlib.import_module(module_name), attribute)
+            if (function_clock := sys.modules.get("switchyard.clock")) is not None:
+                function_clock.source = clock  # type: ignore[attr-defined]  # the function's "now"
         self.invocations = 0
         self.timeouts = 0
 
