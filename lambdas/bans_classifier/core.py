@@ -24,7 +24,7 @@ DAY = 86_400
 BLOCKLIST: dict[str, int] = {"spam": 1 * DAY, "scam": 3 * DAY, "threat": 14 * DAY}
 REPORT_THRESHOLD = 3
 THRESHOLD_BAN_SECONDS = 2 * DAY
-EVENT_SOURCE = "switchyard.bans"
+EVENT_SOURCE = "switchyard-bans"
 _NAMESPACE = uuid.UUID("8f4b6f2e-8f43-4c55-9d0e-7a0b1f6f1b16")
 _WORD = re.compile(r"[a-z]+")
 
