@@ -29,6 +29,7 @@ from typing import Any
 from emulation.harness.accounts import SimulatedAccount
 from emulation.harness.clock import sweep_ttl
 
+NAME = "bans"
 DAY, HOUR = 86_400, 3_600
 WORDS = {"spam": 1 * DAY, "scam": 3 * DAY, "threat": 14 * DAY}  # the classifier's blocklist, as stated
 THRESHOLD, THRESHOLD_BAN = 3, 2 * DAY
@@ -140,6 +141,18 @@ class BansResult:
     reactivation_metrics: dict[str, float]
     parked: dict[str, int]
     seconds: dict[str, float]
+
+    @property
+    def accounted(self) -> bool:
+        """Every account as computed, the poison (and only it) in the on-failure queue, one by one."""
+        return (
+            self.actual == self.expected
+            and self.actual_until == self.expected_until
+            and {r["DDBStreamBatchInfo"]["startSequenceNumber"] for r in self.on_failure}
+            == self.poison_sequence_numbers
+            and all(r["DDBStreamBatchInfo"]["batchSize"] == 1 for r in self.on_failure)
+            and not set(self.lifted) & set(self.stream_seen)
+        )
 
     def summary_lines(self) -> list[str]:
         return [
