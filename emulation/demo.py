@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from emulation import emulator
 from emulation.harness.accounts import SimulatedAccount
 from emulation.sandbox import ROOT, Sandbox, bootstrap, wait_for_deploy_roles
-from emulation.traffic import WORKLOADS
+from emulation.traffic import WORKLOADS, bans
 
 REGION = "eu-west-1"
 SIMULATED = ["sandbox-dev", "sandbox-prod"]  # registry entries of the simulated accounts
@@ -62,6 +62,15 @@ def main(argv: list[str] | None = None) -> int:
             verdict = "every message accounted for" if result.accounted else "MISMATCH"
             print(f"   {verdict} ({time.monotonic() - started:.1f}s)")
             all_accounted &= result.accounted
+        if platform.get("bans") is not None:  # the account-banning workload (dev only)
+            print(f"-- bans: reactivation {platform['bans']['reactivation_function_name']} (TTL scheduler)")
+            started = time.monotonic()
+            banned = bans.run(account, platform, accounts=200, bans=60, rebans=10, shorter_rebans=2, lifts=4, poison=2)
+            for line in banned.summary_lines():
+                print(f"   {line}")
+            verdict = "every account as computed" if banned.accounted else "MISMATCH"
+            print(f"   {verdict} ({time.monotonic() - started:.1f}s)")
+            all_accounted &= banned.accounted
         print()
 
     drift = sandbox.plan_exit_code()

@@ -1,4 +1,5 @@
-"""Queues, mappings and failure paths: CKV2_SWY_1 to CKV2_SWY_6, and pipes: CKV2_SWY_13."""
+"""Queues, mappings and failure paths: CKV2_SWY_1 to CKV2_SWY_6, pipes (CKV2_SWY_13) and stream
+mappings (CKV2_SWY_14)."""
 
 from __future__ import annotations
 
@@ -259,6 +260,57 @@ class PipeHasRoleFailurePathAndLogs(SwitchyardCheck):
         return ["role_arn", "source", "source_parameters", "log_configuration"]
 
 
+# AWS's bounds for stream mappings (CreateEventSourceMapping); -1 (infinite) is AWS's default.
+STREAM_RETRY_ATTEMPTS = (0, 10_000)
+STREAM_RECORD_AGE = (60, 604_800)
+
+
+def _is_stream_mapping(conf: dict[str, Any]) -> bool:
+    """DynamoDB and Kinesis mappings: a starting position, and not Kafka or MQ."""
+    if g.first(conf.get("starting_position")) is None:
+        return False
+    for block in ("self_managed_event_source", "amazon_managed_kafka_event_source_config"):
+        if g.first(conf.get(block)) not in (None, "true_after_unknown"):
+            return False
+    return not re.search(r"arn:aws[a-z-]*:(kafka|mq):", str(g.first(conf.get("event_source_arn")) or ""))
+
+
+class StreamMappingBoundsFailures(SwitchyardCheck):
+    def __init__(self) -> None:
+        super().__init__(
+            "CKV2_SWY_14",
+            "DynamoDB/Kinesis stream mappings bisect, bound retries and record age, and have an on-failure destination",
+            ["aws_lambda_event_source_mapping"],
+            CheckCategories.GENERAL_SECURITY,
+        )
+
+    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+        if not _is_stream_mapping(conf):
+            return CheckResult.PASSED
+        for key, (low, high), what in (
+            ("maximum_retry_attempts", STREAM_RETRY_ATTEMPTS, "a poison record blocks its shard until it expires"),
+            ("maximum_record_age_in_seconds", STREAM_RECORD_AGE, "failed records are retried until they expire"),
+        ):
+            value = g.first(conf.get(key))
+            if value is None or _bounded(value, low, high) is False:  # None from _bounded: an expression
+                return self.fail(f"{key} must be set within {low}-{high} (AWS's default -1 is infinite: {what})")
+        if g.first(conf.get("bisect_batch_on_function_error")) in (None, False, "false"):
+            return self.fail("bisect_batch_on_function_error is not true: one poison record fails its whole batch")
+        destination = g.first(conf.get("destination_config"))
+        on_failure = g.first(destination.get("on_failure")) if isinstance(destination, dict) else None
+        if not (isinstance(on_failure, dict) and g.first(on_failure.get("destination_arn"))):
+            return self.fail("no destination_config.on_failure: discarded batches leave no trace")
+        return CheckResult.PASSED
+
+    def get_evaluated_keys(self) -> list[str]:
+        return [
+            "maximum_retry_attempts",
+            "maximum_record_age_in_seconds",
+            "bisect_batch_on_function_error",
+            "destination_config",
+        ]
+
+
 checks = [
     SqsMappingReportsBatchItemFailures(),
     FifoMappingBatchSize(),
@@ -267,4 +319,5 @@ checks = [
     EventTargetHasDeadLetterQueue(),
     LambdaAsyncPathHasFailureDestination(),
     PipeHasRoleFailurePathAndLogs(),
+    StreamMappingBoundsFailures(),
 ]

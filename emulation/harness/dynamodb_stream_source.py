@@ -10,7 +10,9 @@ AWS Lambda Developer Guide, each with a test in tests/unit/test_dynamodb_stream_
   retried; a response Lambda cannot use (itemIdentifier empty, null, under a wrong key, not
   a record of the batch) fails the whole batch;
 - a failed batch is retried; BisectBatchOnFunctionError splits it in two first, which does not
-  consume the retry quota; after MaximumRetryAttempts retries, or once a record is older than
+  consume the retry quota, and each half is then a batch of its own (a partial failure is
+  "bisected at the returned sequence number": only the remaining records are retried; neither
+  retry is widened with records read since); after MaximumRetryAttempts retries, or once a record is older than
   MaximumRecordAgeInSeconds (both -1, infinite, by default), the batch is discarded, the
   checkpoint moves on, and an invocation record is sent to the OnFailure destination (SQS);
 - record age is measured on the simulated clock (the emulator stamps records with it too).
@@ -159,9 +161,15 @@ class DynamoDbStreamPlayer(Generic[E]):
         self.stats.sent_to_destination.append(invocation_record)
 
     def drain(self, max_invocations: int = 10_000) -> StreamStats:
-        """Process everything the stream holds now, until every record is checkpointed."""
+        """Process everything the stream holds now, until every record is checkpointed.
+
+        `segments` holds the sizes of the batches still owed after a bisection or a partial
+        failure: Lambda retries exactly those records (each half of a split separately, the
+        remainder after a checkpoint), never a batch widened with records that arrived since.
+        """
         self._read()
-        limit, retries, invocations, error = self.batch_size, 0, 0, None
+        segments: list[int] = []
+        retries, invocations, error = 0, 0, None
         for _ in range(max_invocations):
             if not self._pending:
                 return self.stats
@@ -171,9 +179,10 @@ class DynamoDbStreamPlayer(Generic[E]):
                     expired += 1
                 if expired:
                     self._discard(self._pending[:expired], "MaximumRecordAgeExceeded", invocations, error)
-                    limit, retries, invocations, error = self.batch_size, 0, 0, None
+                    segments = _consume(segments, expired)
+                    retries, invocations, error = 0, 0, None
                     continue
-            batch = self._pending[:limit]
+            batch = self._pending[: segments[0] if segments else self.batch_size]
             sequence = [r["dynamodb"]["SequenceNumber"] for r in batch]
             invocations += 1
             self.stats.batches += 1
@@ -193,18 +202,33 @@ class DynamoDbStreamPlayer(Generic[E]):
                     failed_from = len(batch)
             del self._pending[:failed_from]
             if failed_from == len(batch):
-                limit, retries, invocations, error = self.batch_size, 0, 0, None
+                segments = segments[1:]
+                retries, invocations, error = 0, 0, None
                 continue
             failed = batch[failed_from:]
             if error and self.bisect and len(failed) > 1:  # splitting does not consume a retry
-                limit = len(failed) // 2
+                half = len(failed) // 2
+                segments = [half, len(failed) - half, *segments[1:]]
                 self.stats.bisections += 1
                 continue
             if self.max_retries is not None and retries >= self.max_retries:
                 self._discard(failed, "RetryAttemptsExhausted", invocations, error)
-                limit, retries, invocations, error = self.batch_size, 0, 0, None
+                segments = segments[1:]
+                retries, invocations, error = 0, 0, None
                 continue
             retries += 1
             self.stats.retries += 1
-            limit = len(failed) if error else limit
+            segments = [len(failed), *segments[1:]]  # only the remaining records are retried
         raise RuntimeError(f"{self.stream_arn} still had records after {max_invocations} invocations")
+
+
+def _consume(segments: list[int], count: int) -> list[int]:
+    """The owed batch sizes once the first `count` pending records are gone."""
+    out = list(segments)
+    while out and count:
+        taken = min(out[0], count)
+        out[0] -= taken
+        count -= taken
+        if out[0] == 0:
+            out.pop(0)
+    return out

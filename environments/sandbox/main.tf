@@ -63,6 +63,7 @@ module "platform_dev" {
   data_protection          = { point_in_time_recovery = false, deletion_protection = false }
   lambda_defaults          = { log_retention_days = 7 }
   ledger                   = { enabled = true, intake_groups = 4 }
+  bans                     = { enabled = true }
 
   reserved_concurrency = try(var.workloads["dev"].reserved_concurrency, {})
   audit                = try(var.workloads["dev"].audit, {})

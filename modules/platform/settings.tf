@@ -7,6 +7,7 @@ locals {
   function_keys = [
     "audit", "voting", "registration_api", "registration_analytics", "registration_mailing",
     "registration_onboarding", "registration_sales_lead", "ledger_processor", "ledger_consumer",
+    "bans_classifier", "bans_accounts", "bans_reactivation", "bans_admin",
   ]
 
   registration_consumers = {

@@ -140,7 +140,7 @@ variable "tags" {
 }
 
 variable "reserved_concurrency" {
-  description = "Reserved concurrency per function, keyed by its folder under lambdas/: audit, voting, registration_api, registration_analytics, registration_mailing, registration_onboarding, registration_sales_lead, ledger_processor, ledger_consumer (for example { audit = 10, voting = 50 }). Unlisted functions share the account's unreserved pool. Keep it >= the workload's maximum_concurrency, or the mapping is throttled."
+  description = "Reserved concurrency per function, keyed by its folder under lambdas/: audit, voting, registration_api, registration_analytics, registration_mailing, registration_onboarding, registration_sales_lead, ledger_processor, ledger_consumer, bans_classifier, bans_accounts, bans_reactivation, bans_admin (for example { audit = 10, voting = 50 }). Unlisted functions share the account's unreserved pool. Keep it >= the workload's maximum_concurrency, or the mapping is throttled."
   type        = map(number)
   default     = {}
 
@@ -317,6 +317,50 @@ variable "ledger" {
   validation {
     condition     = var.ledger.consumer_timeout >= 3 && var.ledger.consumer_timeout <= 900
     error_message = "ledger.consumer_timeout must be 3-900 seconds (the queues get 6x this as visibility timeout)."
+  }
+}
+
+variable "bans" {
+  description = "Account-banning workload (modules/ttl-scheduler): reports classified, bans published through a topic, accounts deactivated until their BannedAccounts item expires (DynamoDB TTL), reactivated from the stream; admins lift bans early. Off unless enabled."
+  type = object({
+    enabled                       = optional(bool, false)
+    maximum_concurrency           = optional(number, 2)
+    max_receive_count             = optional(number, 5)
+    consumer_timeout              = optional(number, 30)
+    reactivation_batch_size       = optional(number, 100)
+    maximum_retry_attempts        = optional(number, 3)
+    maximum_record_age_in_seconds = optional(number, 21600)
+  })
+  default = {}
+
+  validation {
+    condition     = var.bans.maximum_concurrency >= 2 && var.bans.maximum_concurrency <= 1000
+    error_message = "bans.maximum_concurrency must be 2-1000 (the range Lambda accepts for scaling_config)."
+  }
+
+  validation {
+    condition     = var.bans.max_receive_count >= 1 && var.bans.max_receive_count <= 1000 && floor(var.bans.max_receive_count) == var.bans.max_receive_count
+    error_message = "bans.max_receive_count must be a whole number 1-1000 (receives before a report or a ban event is parked in its DLQ)."
+  }
+
+  validation {
+    condition     = var.bans.consumer_timeout >= 3 && var.bans.consumer_timeout <= 900
+    error_message = "bans.consumer_timeout must be 3-900 seconds (the queues get 6x this as visibility timeout)."
+  }
+
+  validation {
+    condition     = var.bans.reactivation_batch_size >= 1 && var.bans.reactivation_batch_size <= 10000
+    error_message = "bans.reactivation_batch_size must be 1-10000 (Lambda's range for DynamoDB streams)."
+  }
+
+  validation {
+    condition     = var.bans.maximum_retry_attempts >= 0 && var.bans.maximum_retry_attempts <= 10000
+    error_message = "bans.maximum_retry_attempts must be 0-10000; never -1 (infinite), which would let one poison record stop reactivations for 24 hours."
+  }
+
+  validation {
+    condition     = var.bans.maximum_record_age_in_seconds >= 60 && var.bans.maximum_record_age_in_seconds <= 86400
+    error_message = "bans.maximum_record_age_in_seconds must be 60-86400 (the stream keeps records 24 hours); never -1 (infinite)."
   }
 }
 

@@ -256,3 +256,48 @@ def test_ttl_expiry_writes_the_remove_record_dynamodb_writes_and_the_ttl_filter_
     assert record["dynamodb"]["Keys"] == {"id": {"S": "due"}}
     assert record["userIdentity"] == {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
     assert record["dynamodb"]["OldImage"]["expires_at"] == {"N": str(now + 60)}
+
+
+def test_bisected_halves_are_batches_of_their_own_and_later_records_wait(clock: SimulatedClock) -> None:
+    """ERRORS: a split batch is retried as its two halves; records behind them are not pulled into
+    a retried half (the second half is invoked alone, then the next full batch)."""
+    dynamodb, stream = table_with_stream()
+    put(dynamodb, *"abcdefgh")
+
+    def respond(records: list[dict[str, Any]]) -> None:
+        if any(r["dynamodb"]["Keys"]["id"]["S"] == "b" for r in records):
+            raise RuntimeError("poison")
+
+    function = Function(respond)
+    stats = player(
+        function,
+        stream,
+        clock,
+        BatchSize=4,
+        BisectBatchOnFunctionError=True,
+        MaximumRetryAttempts=0,
+        FunctionResponseTypes=[],
+    ).drain()
+    assert function.batches == [list("abcd"), ["a", "b"], ["a"], ["b"], ["c", "d"], list("efgh")]
+    assert stats.bisections == 2 and stats.discarded == 1
+
+
+def test_after_a_partial_failure_only_the_remaining_records_are_retried(clock: SimulatedClock) -> None:
+    """PARTIAL, "Bisecting a batch": Lambda retries only the remaining records of the batch, from
+    the checkpoint; records after the batch come in the next one."""
+    dynamodb, stream = table_with_stream()
+    put(dynamodb, *"abcdef")
+    failed_once: set[str] = set()
+
+    def respond(records: list[dict[str, Any]]) -> Any:
+        for r in records:
+            item = r["dynamodb"]["Keys"]["id"]["S"]
+            if item == "b" and item not in failed_once:
+                failed_once.add(item)
+                return {"batchItemFailures": [{"itemIdentifier": seq(r)}]}
+        return None
+
+    function = Function(respond)
+    stats = player(function, stream, clock, BatchSize=3).drain()
+    assert function.batches == [list("abc"), ["b", "c"], list("def")]
+    assert stats.retries == 1

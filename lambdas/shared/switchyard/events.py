@@ -116,9 +116,24 @@ class AccountDeactivationRequested:
     ban_duration_seconds: int
 
 
+@dataclass(frozen=True, slots=True)
+class PostReported:
+    """schemas/PostReported.v1.json: a user's report of another user's post."""
+
+    EVENT_TYPE: ClassVar[str] = "PostReported"
+    EVENT_VERSION: ClassVar[int] = 1
+
+    report_id: str
+    post_id: str
+    author_id: str
+    reporter_id: str
+    post_text: str
+
+
 DETAILS_TYPES: tuple[type[Any], ...] = (
     UserRegistered,
     AuditNoteRecorded,
     LedgerTransactionSubmitted,
     AccountDeactivationRequested,
+    PostReported,
 )

@@ -1,0 +1,1 @@
+"""Account management: applies AccountDeactivationRequested to the Accounts and BannedAccounts tables."""

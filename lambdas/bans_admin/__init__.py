@@ -1,0 +1,1 @@
+"""Admin operations on bans: read an account's ban, lift it early."""

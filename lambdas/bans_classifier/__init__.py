@@ -1,0 +1,1 @@
+"""Report classification: a valid report of a post asks for its author's account to be banned."""

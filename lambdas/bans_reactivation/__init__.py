@@ -1,0 +1,1 @@
+"""Reactivation: a BannedAccounts item deleted by TTL reactivates its account, once."""
