@@ -167,7 +167,7 @@ def bootstrap(workdir: Path, endpoint_url: str, envs: list[str] | None = None, v
 
 
 def wait_for_deploy_roles(
-    endpoint_url: str, envs: list[str], bootstrapping: Future[Any] | None = None, timeout: float = 300.0
+    endpoint_url: str, envs: list[str], bootstrapping: Future[Any] | None = None, timeout: float = 900.0
 ) -> float:
     """Block until the deploy role of every given simulated account exists; returns the seconds waited.
 

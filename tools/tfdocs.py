@@ -391,7 +391,9 @@ def modules() -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.tfdocs", description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 when a README is stale")
-    parser.add_argument("paths", nargs="*", type=Path, help="module folders (default: every modules/*/ and modules/*/modules/*/)")
+    parser.add_argument(
+        "paths", nargs="*", type=Path, help="module folders (default: every modules/*/ and modules/*/modules/*/)"
+    )
     args = parser.parse_args(argv)
     stale = []
     for path in [p.resolve() for p in args.paths] or modules():

@@ -57,11 +57,13 @@ class Method:
 @dataclass(frozen=True)
 class VotingHarness:
     """The voting API's write (SQS integration) and read (DynamoDB Query) methods, and the write
-    integration's role (the e2e checks it may only send to the voting queue)."""
+    integration's role (the e2e checks it may only send to the voting queue), and the read
+    integration's role (tests/e2e/test_least_privilege.py runs both under IAM enforcement)."""
 
     write: Method
     read: Method
     integration_role_arn: str
+    read_role_arn: str
 
 
 @dataclass(frozen=True)

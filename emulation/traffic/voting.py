@@ -209,6 +209,7 @@ class VotingResult:
     stored_winners: dict[tuple[str, str], tuple[int, str]]
     queue_left: int
     batches: int
+    batch_size: int  # the deployed mapping's BatchSize, as the poller read it
     largest_batch: int
     retried: int
     send_seconds: float
@@ -363,6 +364,7 @@ def run(
         stored_winners=stored_winners(account, voting["votes_table_name"], the_plan.run_id),
         queue_left=sum(int(v) for v in attributes.values()),
         batches=player.stats.batches,
+        batch_size=player.batch_size,
         largest_batch=max(player.stats.batch_sizes, default=0),
         retried=player.stats.retried,
         send_seconds=send_seconds,

@@ -87,8 +87,9 @@ output "harness" {
       voting.write, voting.read: { rest_api_id, resource_id, http_method } of the API's two
         methods; emulation/harness/apigateway.py DeployedMethod reads them back and plays their
         integrations (model validation, VTL templates, the SQS and DynamoDB calls)
-      voting.integration_role_arn: the write integration's role, which the e2e checks may only
-        send to the voting queue
+      voting.integration_role_arn, voting.read_role_arn: the write and read integrations' roles,
+        which the e2e checks are scoped to the queue and the tallies table and runs under with
+        IAM enforced (tests/e2e/test_least_privilege.py)
       registration_api: { rest_api_id, resource_id, http_method } of the Lambda proxy method
         (LambdaProxyMethod builds the proxy event and checks the function's resource policy)
   EOT
@@ -105,6 +106,7 @@ output "harness" {
         http_method = "GET" # ../queue-load-leveling answers its read route on GET only
       }
       integration_role_arn = module.voting_api.integration_role_arn
+      read_role_arn        = module.voting_api.read_role_arn
     }
     registration_api = {
       rest_api_id = aws_api_gateway_rest_api.registration.id

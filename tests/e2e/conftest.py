@@ -3,8 +3,9 @@
 Runs against its own emulator and Terraform state (default .sandbox/e2e, or
 SWITCHYARD_E2E_WORKDIR), so it never touches what `make demo` deployed. Each simulated account
 is bootstrapped first (infra/, the cdktn stacks over modules/account-baseline); the platform
-apply starts once the switchyard-deploy roles it assumes exist. Tests marked `after_traffic`
-(the drift check) run after all others.
+apply starts once the switchyard-deploy roles it assumes exist. Tests marked `advances_clock`
+(TTL expiry moves the simulated clock by days) run after the other traffic, and tests marked
+`after_traffic` (the drift check) last.
 """
 
 from __future__ import annotations
@@ -41,7 +42,15 @@ class Deployed:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    items.sort(key=lambda item: item.get_closest_marker("after_traffic") is not None)
+    """Tests that move the simulated clock far forward (TTL expiry: days) run after the others,
+    whose queues, polls and retention periods live on today's clock; the drift check runs last."""
+
+    def phase(item: pytest.Item) -> int:
+        if item.get_closest_marker("after_traffic"):
+            return 2
+        return 1 if item.get_closest_marker("advances_clock") else 0
+
+    items.sort(key=phase)
 
 
 @pytest.fixture(scope="session")

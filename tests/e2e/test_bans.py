@@ -12,7 +12,7 @@ import pytest
 from emulation.traffic import bans
 from tests.e2e.conftest import WORKDIR, Deployed
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.advances_clock]  # TTL expiry: the clock moves by days
 # The acceptance run is 1,000 accounts and 300 bans (50 re-bans that extend, 20 early
 # lifts, 10 poison records): SWITCHYARD_BANS_E2E_SIZE=1000x300 runs it (469 s on this loaded
 # machine). The default, a fifth of it (10 re-bans, 4 lifts, 2 poison records), keeps `make test` short.

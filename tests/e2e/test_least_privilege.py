@@ -28,10 +28,11 @@ import pytest
 
 from emulation.harness.apigateway import DeployedMethod
 from emulation.harness.iam_enforcement import IamEnforcement
-from emulation.traffic import audit, ledger, registration, voting
+from emulation.harness.wiring import Harness
+from emulation.traffic import audit, bans, ledger, registration, voting
 from tests.e2e.conftest import WORKDIR, Deployed
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.advances_clock]  # its bans slice moves the clock by days
 ENV = "dev"
 
 
@@ -67,6 +68,7 @@ def test_every_function_and_integration_runs_under_its_own_role_with_iam_enforce
     registered = registration.run(account, platform, registrations=10)
     voted = voting.run(account, platform, votes=30)
     ledgered = ledger.run(account, platform, orders=2, per_order=3)
+    banned = bans.run(account, platform, accounts=40, bans=10, rebans=2, shorter_rebans=1, lifts=2, poison=1)
     seconds = time.monotonic() - started
 
     # The slice of traffic is fully accounted for, exactly as without enforcement.
@@ -75,6 +77,7 @@ def test_every_function_and_integration_runs_under_its_own_role_with_iam_enforce
     assert voted.accounted, voted.summary_lines()
     assert ledgered.balances == ledgered.expected_balances, ledgered.summary_lines()
     assert ledgered.ledger_entries == dict.fromkeys(ledgered.expected_balances, 3)
+    assert banned.actual == banned.expected, banned.summary_lines()
 
     # Every deployed function's role, and the API's integration roles, were checked and never denied.
     decisions = enforcement.decisions()
@@ -82,14 +85,15 @@ def test_every_function_and_integration_runs_under_its_own_role_with_iam_enforce
         f for page in account.client("lambda").get_paginator("list_functions").paginate() for f in page["Functions"]
     ]
     roles = {f["FunctionName"]: f["Role"] for f in functions}
-    roles["voting API integration"] = platform["voting"]["integration_role_arn"]
-    roles["voting API read"] = platform["voting"]["read_role_arn"]
+    harness = Harness.of(platform).voting
+    roles["voting API integration"] = harness.integration_role_arn
+    roles["voting API read"] = harness.read_role_arn
     summary = {name: decisions.get(arn, {"allowed": 0, "denied": []}) for name, arn in sorted(roles.items())}
     (WORKDIR / "least-privilege.txt").write_text(
         f"{seconds:.0f}s of traffic with IAM enforced\n" + json.dumps(summary, indent=1) + "\n"
     )
     print(f"\n{seconds:.0f}s of traffic with IAM enforced: {json.dumps(summary)}")  # noqa: T201 - shown with -s
-    assert len(functions) >= 9, sorted(roles)  # audit, voting, registration api + 4 consumers, ledger x2
+    assert len(functions) >= 13, sorted(roles)  # audit, voting, registration api + 4 consumers, ledger x2, bans x4
     unchecked = [name for name, entry in summary.items() if entry["allowed"] == 0]
     assert not unchecked, f"no call checked under these roles (add their traffic here): {unchecked}"
     denied = {name: entry["denied"] for name, entry in summary.items() if entry["denied"]}
@@ -138,10 +142,11 @@ def test_an_integration_role_missing_its_grant_is_denied_and_nothing_is_queued(
 ) -> None:
     # GIVEN the voting API's integration role without its policy (sqs:SendMessage on the queue)
     account, outputs = deployed.account(ENV), deployed.platforms[ENV]["voting"]
-    iam, role_arn = account.client("iam"), outputs["integration_role_arn"]
+    harness = Harness.of(deployed.platforms[ENV]).voting
+    iam, role_arn = account.client("iam"), harness.integration_role_arn
     role_name = role_arn.split("/")[-1]
     policy_name, document = _policy(iam, role_name)
-    write = DeployedMethod(account, outputs["rest_api_id"], outputs["write_resource_id"], outputs["write_http_method"])
+    write = DeployedMethod(account, harness.write.rest_api_id, harness.write.resource_id, harness.write.http_method)
     now = int(time.time() * 1000)
     body = json.dumps({"userId": f"lp-{uuid.uuid4().hex[:8]}", "choice": "a", "submittedAt": voting.iso(now)})
     sqs = account.client("sqs")

@@ -18,6 +18,7 @@ PLATFORM: dict[str, Any] = {
             "write": {"rest_api_id": "abc", "resource_id": "w1", "http_method": "POST"},
             "read": {"rest_api_id": "abc", "resource_id": "r1", "http_method": "GET"},
             "integration_role_arn": "arn:aws:iam::111111111111:role/swy-dev-voting-api-integration",
+            "read_role_arn": "arn:aws:iam::111111111111:role/swy-dev-voting-api-read",
         },
         "registration_api": {"rest_api_id": "def", "resource_id": "g1", "http_method": "POST"},
     },

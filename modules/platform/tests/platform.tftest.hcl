@@ -189,7 +189,7 @@ run "voting_workload" {
     error_message = "The harness output names the voting API's write method."
   }
   assert {
-    condition     = output.harness.voting.read == { rest_api_id = module.voting_api.rest_api_id, resource_id = module.voting_api.read_resource_id, http_method = "GET" } && output.harness.voting.integration_role_arn == module.voting_api.integration_role_arn
+    condition     = output.harness.voting.read == { rest_api_id = module.voting_api.rest_api_id, resource_id = module.voting_api.read_resource_id, http_method = "GET" } && output.harness.voting.integration_role_arn == module.voting_api.integration_role_arn && output.harness.voting.read_role_arn == module.voting_api.read_role_arn
     error_message = "The harness output names the voting API's read method and the write integration's role."
   }
   assert {
