@@ -85,17 +85,3 @@ run "rejects_zero_intake_groups" {
   }
   expect_failures = [var.ledger]
 }
-
-run "reserved_concurrency_reaches_each_ledger_function" {
-  command = plan
-
-  variables {
-    ledger               = { enabled = true }
-    reserved_concurrency = { ledger_processor = 7, ledger_consumer = 9 }
-  }
-
-  assert {
-    condition     = module.ledger_processor[0].function.reserved_concurrent_executions == 7 && module.ledger_consumer[0].function.reserved_concurrent_executions == 9
-    error_message = "reserved_concurrency.ledger_processor/ledger_consumer size the two ledger functions, each its own."
-  }
-}

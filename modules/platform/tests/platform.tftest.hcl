@@ -6,6 +6,13 @@ mock_provider "aws" {
 }
 
 # The audit queue and its DLQ get distinct values, so the wiring below can fail.
+# The voting API's routes (polls/{pollId}/votes and .../results) are depth-3 resources.
+override_resource {
+  target          = module.voting_api.aws_api_gateway_resource.depth3
+  override_during = plan
+  values          = { id = "vres03" }
+}
+
 override_resource {
   target          = module.audit_queue.aws_sqs_queue.this
   override_during = plan
@@ -185,11 +192,11 @@ run "voting_workload" {
     error_message = "The voting outputs expose the function, the DLQ and the tables."
   }
   assert {
-    condition     = output.harness.voting.write == { rest_api_id = module.voting_api.rest_api_id, resource_id = module.voting_api.write_resource_id, http_method = "POST" }
+    condition     = output.harness.voting.write == { rest_api_id = module.voting_api.rest_api_id, resource_id = "vres03", http_method = "POST" }
     error_message = "The harness output names the voting API's write method."
   }
   assert {
-    condition     = output.harness.voting.read == { rest_api_id = module.voting_api.rest_api_id, resource_id = module.voting_api.read_resource_id, http_method = "GET" } && output.harness.voting.integration_role_arn == module.voting_api.integration_role_arn && output.harness.voting.read_role_arn == module.voting_api.read_role_arn
+    condition     = output.harness.voting.read == { rest_api_id = module.voting_api.rest_api_id, resource_id = "vres03", http_method = "GET" } && output.harness.voting.integration_role_arn == module.voting_api.integration_role_arn && output.harness.voting.read_role_arn == module.voting_api.read_role_arn
     error_message = "The harness output names the voting API's read method and the write integration's role."
   }
   assert {

@@ -83,6 +83,12 @@ resource "aws_sqs_queue" "failed_invocations" {
   message_retention_seconds = 1209600
 }
 
+variable "alarm_topic_arn" {
+  description = "SNS topic the DLQ alarm notifies (your on-call topic)."
+  type        = string
+  default     = "arn:aws:sns:eu-west-1:123456789012:on-call"
+}
+
 resource "aws_cloudwatch_metric_alarm" "failed_invocations" {
   alarm_name          = "${aws_sqs_queue.failed_invocations.name}-not-empty"
   namespace           = "AWS/SQS"
@@ -94,6 +100,8 @@ resource "aws_cloudwatch_metric_alarm" "failed_invocations" {
   threshold           = 0
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
+  alarm_actions       = [var.alarm_topic_arn]
+  ok_actions          = [var.alarm_topic_arn]
 }
 
 module "function" {
