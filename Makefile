@@ -137,8 +137,8 @@ test-e2e: $(SETUP_STAMP) $(TF_CLI_CONFIG_FILE) package-lambdas ## apply the sand
 
 test: policy test-unit test-e2e ## everything CI runs: make policy, unit tests, end-to-end sandbox
 
-acceptance: $(SETUP_STAMP) $(TF_CLI_CONFIG_FILE) package-lambdas ## the end-to-end run at the issues' acceptance sizes (slower than make test; figures in .sandbox/e2e/*.txt)
-	SWITCHYARD_VOTING_E2E_VOTES=10000 SWITCHYARD_LEDGER_E2E_SIZE=200x50 $(PY) -m pytest -q -m e2e --durations=25
+acceptance: $(SETUP_STAMP) $(TF_CLI_CONFIG_FILE) package-lambdas ## the end-to-end run at the issues' acceptance sizes: 10,000 votes, 200x50 ledger, 1,000 accounts x 300 bans (figures in .sandbox/e2e/*.txt)
+	SWITCHYARD_VOTING_E2E_VOTES=10000 SWITCHYARD_LEDGER_E2E_SIZE=200x50 SWITCHYARD_BANS_E2E_SIZE=1000x300 $(PY) -m pytest -q -m e2e --durations=25
 
 # --- policy gates (tools/policy.py, policies/) ---------------------------------------------
 .PHONY: policy

@@ -160,8 +160,8 @@ def test_unknown_function_or_consumer_keys_fail_with_the_valid_keys(terraform_en
     assert not planned.passed
     assert any(
         "reserved_concurrency keys must be function names: audit, voting, registration_api, registration_analytics, "
-        "registration_mailing, registration_onboarding, registration_sales_lead, ledger_processor, ledger_consumer "
-        "(unknown: votes)." in e
+        "registration_mailing, registration_onboarding, registration_sales_lead, ledger_processor, ledger_consumer, "
+        "bans_classifier, bans_accounts, bans_reactivation, bans_admin (unknown: votes)." in e
         for e in planned.errors
     ), planned.errors
     consumers = "analytics, mailing, onboarding, sales-lead"
