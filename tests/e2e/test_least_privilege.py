@@ -68,7 +68,7 @@ def test_every_function_and_integration_runs_under_its_own_role_with_iam_enforce
     registered = registration.run(account, platform, registrations=10)
     voted = voting.run(account, platform, votes=30)
     ledgered = ledger.run(account, platform, orders=2, per_order=3)
-    banned = bans.run(account, platform, accounts=40, bans=10, rebans=2, shorter_rebans=1, lifts=2, poison=1)
+    banned = bans.run(account, platform, accounts=200, bans=60, rebans=10, shorter_rebans=2, lifts=4, poison=2)
     seconds = time.monotonic() - started
 
     # The slice of traffic is fully accounted for, exactly as without enforcement.
