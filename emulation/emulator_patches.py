@@ -234,10 +234,9 @@ def sqs_attributes_computed_once() -> None:
         return
 
     def get_queue_attributes(self: Any, queue_name: str, attribute_names: list[str]) -> dict[str, Any]:
-        queue = self.get_queue(queue_name)
         if not attribute_names or "All" in attribute_names:
             return dict(original(self, queue_name, attribute_names))
-        original(self, queue_name, [])  # the queue exists; names are checked below as moto does
+        queue = self.get_queue(queue_name)  # QueueDoesNotExist as moto raises it; names checked as moto does
         valid = ["All", *queue.BASE_ATTRIBUTES, *queue.FIFO_ATTRIBUTES, *queue.KMS_ATTRIBUTES]
         invalid = next((name for name in attribute_names if name not in valid), None)
         if invalid is not None:
