@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -26,11 +27,31 @@ PROGRESS_MARKERS = ("Creation complete", "Destruction complete", "Apply complete
 
 
 class TerraformError(RuntimeError):
-    pass
+    def __init__(self, message: str, output: str = "") -> None:
+        super().__init__(message)
+        self.output = output  # everything the command printed (the message keeps only its end)
 
 
 def _print_progress(line: str, started: float) -> None:
     print(f"  [{time.monotonic() - started:5.0f}s] {line}", flush=True)
+
+
+# A create the emulator performed whose response the provider never read: the AWS SDK retried
+# the request and the retry was refused as a duplicate (seen with moto's threaded server: the
+# first request logged 201, the retry 409, nothing else failed). Terraform has no state for it.
+# Import IDs by resource type: both are the name in the error's parentheses.
+LOST_CREATE = re.compile(
+    r"Error: creating (?:Lambda Function|IAM Role) \((?P<id>[^)]+)\):[^\n]*"
+    r"(?:ResourceConflictException: Function already exist|EntityAlreadyExists)[^\n]*\n"
+    r"(?:[^\n]*\n){0,3}?\s*with (?P<address>\S+?),\n"
+)
+IMPORTABLE = (".aws_lambda_function.", ".aws_iam_role.")
+
+
+def lost_creates(output: str) -> list[tuple[str, str]]:
+    """(address, import id) of each create refused because an earlier attempt had done it."""
+    found = [(m["address"], m["id"]) for m in LOST_CREATE.finditer(output)]
+    return [(address, rid) for address, rid in dict.fromkeys(found) if any(t in f".{address}" for t in IMPORTABLE)]
 
 
 class Sandbox:
@@ -78,7 +99,7 @@ class Sandbox:
         output = "".join(lines)
         result = subprocess.CompletedProcess(command, process.returncode, output, "")
         if check and process.returncode != 0:
-            raise TerraformError(f"terraform {' '.join(args)} exited {process.returncode}:\n{output[-4000:]}")
+            raise TerraformError(f"terraform {' '.join(args)} exited {process.returncode}:\n{output[-4000:]}", output)
         return result
 
     def init(self) -> None:
@@ -92,16 +113,23 @@ class Sandbox:
             )
 
     def apply(self, *extra: str, verbose: bool = True) -> float:
+        """`terraform apply`; a create whose response the provider lost is imported, then applied
+        again (once; see lost_creates). Not with a saved plan in `extra`: that plan is stale then."""
         started = time.monotonic()
-        self.terraform(
-            "apply",
-            "-input=false",
-            "-no-color",
-            "-auto-approve",
-            "-parallelism=30",
-            *extra,
-            progress=_print_progress if verbose else None,
-        )
+        command = ("apply", "-input=false", "-no-color", "-auto-approve", "-parallelism=30", *extra)
+        progress = _print_progress if verbose else None
+        try:
+            self.terraform(*command, progress=progress)
+        except TerraformError as error:
+            lost = lost_creates(error.output)
+            if not lost or any(not arg.startswith("-") for arg in extra):
+                raise
+            for address, resource_id in lost:
+                print(
+                    f"  the emulator created {address} ({resource_id}); the provider's retry was refused: importing it"
+                )
+                self.terraform("import", "-input=false", "-no-color", address, resource_id)
+            self.terraform(*command, progress=progress)
         return time.monotonic() - started
 
     def plan_exit_code(self, *extra: str) -> subprocess.CompletedProcess[str]:

@@ -1,0 +1,101 @@
+"""Sandbox.apply imports a create the emulator did but the provider never saw, then applies again."""
+
+# ruff: noqa: E501 - Terraform's output, verbatim
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from emulation.sandbox import Sandbox, TerraformError, lost_creates
+
+# What `terraform apply -no-color` printed in an e2e session (2026-12-02): the emulator logged
+# 201 for both creates, then 409 for the SDK's retries of them.
+LOST = """module.platform_dev.module.bans_topic[0].aws_sns_topic_subscription.this["accounts"]: Creation complete after 0s
+
+Error: creating Lambda Function (swy-prod-voting): operation error Lambda: CreateFunction, https response error StatusCode: 409, RequestID: Mie1qscXnm0H6BpavqP1HxyHolXfMb2aLfc6vHCKdhUgoLEjAhq9, ResourceConflictException: Function already exist: swy-prod-voting
+
+  with module.platform_prod.module.voting_function.aws_lambda_function.this,
+  on ../../modules/lambda-function/main.tf line 140, in resource "aws_lambda_function" "this":
+ 140: resource "aws_lambda_function" "this" {
+
+
+Error: creating Lambda Function (swy-dev-registration-sales-lead): operation error Lambda: CreateFunction, https response error StatusCode: 409, RequestID: PM6L, ResourceConflictException: Function already exist: swy-dev-registration-sales-lead
+
+  with module.platform_dev.module.registration.module.subscriber["sales-lead"].module.function.aws_lambda_function.this,
+  on ../../modules/lambda-function/main.tf line 140, in resource "aws_lambda_function" "this":
+ 140: resource "aws_lambda_function" "this" {
+
+"""
+
+ROLE = """Error: creating IAM Role (swy-dev-audit): operation error IAM: CreateRole, https response error StatusCode: 409, RequestID: X, EntityAlreadyExists: Role with name swy-dev-audit already exists.
+
+  with module.platform_dev.module.audit_function.aws_iam_role.this,
+  on ../../modules/lambda-function/main.tf line 60, in resource "aws_iam_role" "this":
+"""
+
+OTHER = """Error: creating SQS Queue (swy-dev-audit): operation error SQS: CreateQueue, https response error StatusCode: 400, QueueAlreadyExists
+
+  with module.platform_dev.module.audit.aws_sqs_queue.this,
+"""
+
+
+def test_lost_creates_names_each_address_and_its_import_id() -> None:
+    assert lost_creates(LOST) == [
+        ("module.platform_prod.module.voting_function.aws_lambda_function.this", "swy-prod-voting"),
+        (
+            'module.platform_dev.module.registration.module.subscriber["sales-lead"].module.function.aws_lambda_function.this',
+            "swy-dev-registration-sales-lead",
+        ),
+    ]
+    assert lost_creates(ROLE) == [("module.platform_dev.module.audit_function.aws_iam_role.this", "swy-dev-audit")]
+
+
+def test_other_errors_are_not_lost_creates() -> None:
+    assert lost_creates(OTHER) == []
+    assert (
+        lost_creates("Error: creating Lambda Function (x): InvalidParameterValueException: bad role\n\n  with a.b,\n")
+        == []
+    )
+
+
+class ScriptedSandbox(Sandbox):
+    """Sandbox whose terraform commands answer from a script instead of running."""
+
+    def __init__(self, tmp_path: Path, failures: list[str]) -> None:
+        super().__init__(tmp_path, "http://127.0.0.1:1")
+        self.failures = failures
+        self.calls: list[tuple[str, ...]] = []
+
+    def terraform(self, *args: str, **_: Any) -> subprocess.CompletedProcess[str]:
+        self.calls.append(args)
+        if args[0] == "apply" and self.failures:
+            output = self.failures.pop(0)
+            raise TerraformError("terraform apply exited 1", output)
+        return subprocess.CompletedProcess(args, 0, "", "")
+
+
+def test_apply_imports_the_lost_creates_then_applies_once_more(tmp_path: Path) -> None:
+    sandbox = ScriptedSandbox(tmp_path, [LOST])
+    sandbox.apply(verbose=False)
+    assert [c[0] for c in sandbox.calls] == ["apply", "import", "import", "apply"]
+    assert sandbox.calls[1][-2:] == (
+        "module.platform_prod.module.voting_function.aws_lambda_function.this",
+        "swy-prod-voting",
+    )
+
+
+def test_apply_recovers_once_and_never_from_other_errors_or_a_saved_plan(tmp_path: Path) -> None:
+    with pytest.raises(TerraformError):
+        ScriptedSandbox(tmp_path, [LOST, LOST]).apply(verbose=False)  # the second apply fails too
+    other = ScriptedSandbox(tmp_path, [OTHER])
+    with pytest.raises(TerraformError):
+        other.apply(verbose=False)
+    assert [c[0] for c in other.calls] == ["apply"]
+    saved = ScriptedSandbox(tmp_path, [LOST])
+    with pytest.raises(TerraformError):
+        saved.apply("sandbox.tfplan", verbose=False)
+    assert [c[0] for c in saved.calls] == ["apply"]
