@@ -1,5 +1,7 @@
-"""environments/dev, staging and prod: byte-identical code, one tfvars and one backend key apart,
-and each validates offline (`init -backend=false` against the provider mirror + `validate`)."""
+"""environments/dev, staging and prod: byte-identical code, one tfvars and one backend key apart.
+
+`make policy` validates them: one `validate` for the three, as their configuration is the same
+(tools/policy.validate_gates), against the committed lock file (tools/shared_provider.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +10,6 @@ import re
 from pathlib import Path
 
 import pytest
-
-from tests.unit.terraform_offline import init_and_validate
 
 ROOT = Path(__file__).resolve().parents[2]
 ENVIRONMENTS = ("dev", "staging", "prod")
@@ -73,9 +73,3 @@ def test_each_root_names_its_own_environment_and_state_key(env: str) -> None:
     assert re.search(rf'^environment\s*=\s*"{env}"\s*$', (root / "terraform.tfvars").read_text(), re.MULTILINE)
     entry = json.loads((ROOT / "environments" / "accounts.json").read_text())["environments"][env]
     assert re.fullmatch(r"[0-9]{12}", entry["account_id"]) and entry["emulated"] is False
-
-
-@pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_each_root_validates_offline(env: str, tmp_path: Path) -> None:
-    # -lockfile=readonly: the committed lock file must already match; init may not rewrite it.
-    assert init_and_validate(ROOT / "environments" / env, tmp_path / "tfdata", "-lockfile=readonly") == []
