@@ -138,13 +138,16 @@ class Sandbox:
             "plan", "-input=false", "-no-color", "-detailed-exitcode", "-parallelism=30", *extra, check=False
         )
 
-    def destroy(self, verbose: bool = True) -> None:
+    def destroy(self, verbose: bool = True, refresh: bool = True) -> None:
+        """`terraform destroy`; refresh=False skips reading every resource first (right after a
+        plan that found no drift, the state is what the emulator holds)."""
         self.terraform(
             "destroy",
             "-input=false",
             "-no-color",
             "-auto-approve",
             "-parallelism=30",
+            *(() if refresh else ("-refresh=false",)),
             progress=_print_progress if verbose else None,
         )
 
