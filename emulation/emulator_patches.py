@@ -7,6 +7,7 @@ to the in-process moto used by unit tests. All are candidates for upstream pull 
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from typing import Any
@@ -214,6 +215,35 @@ def fifo_order_after_visibility_timeout() -> None:
         return original(self, queue_name, *args, **kwargs)
 
     receive_message._switchyard_patched = True  # type: ignore[attr-defined]
+    SQSBackend.receive_message = receive_message
+
+
+def expired_messages_deleted() -> None:
+    """Delete the messages past their queue's retention period before each receive, as SQS does.
+
+    moto 5.2.5's receive stops at the first message past its retention period, and leaves it
+    marked received: once a queue's oldest message has expired, every receive answers nothing
+    while the queue still reports its messages. Seen when the TTL e2e had moved the simulated
+    clock past the 4-day retention: earlier tests' leftovers blocked the registration queues.
+    SQS deletes such messages and serves the rest.
+    """
+    from moto.sqs.models import SQSBackend
+
+    original = SQSBackend.receive_message
+    if getattr(original, "_switchyard_expiry", False):
+        return
+
+    @functools.wraps(original)  # keeps the other patches' markers
+    def receive_message(self: SQSBackend, queue_name: str, *args: Any, **kwargs: Any) -> Any:
+        queue = self.get_queue(queue_name)
+        for message in [
+            m for m in queue._messages if not self.is_message_valid_based_on_retention_period(queue_name, m)
+        ]:
+            queue._messages.remove(message)
+            queue.pending_messages.discard(message)
+        return original(self, queue_name, *args, **kwargs)
+
+    receive_message._switchyard_expiry = True  # type: ignore[attr-defined]
     SQSBackend.receive_message = receive_message
 
 
@@ -626,6 +656,7 @@ def apply_all() -> None:
     item_level_transaction_rollback()
     simulated_clock()
     fifo_order_after_visibility_timeout()
+    expired_messages_deleted()  # after: it wraps the receive that one installed
     sqs_attributes_computed_once()
     ttl_expiry()
     api_destination_body_and_auth()

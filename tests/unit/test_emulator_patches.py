@@ -87,11 +87,11 @@ def test_dynamodb_table_trigger_is_unhooked(mocked_aws: None) -> None:
 def test_patches_apply_once() -> None:
     emulator_patches.apply_all()
     from moto.awslambda.models import LambdaBackend
-    from moto.sqs.models import Queue
+    from moto.sqs.models import Queue, SQSBackend
 
-    first = (Queue.attributes.fget, LambdaBackend.create_event_source_mapping)
+    first = (Queue.attributes.fget, LambdaBackend.create_event_source_mapping, SQSBackend.receive_message)
     emulator_patches.apply_all()
-    assert (Queue.attributes.fget, LambdaBackend.create_event_source_mapping) == first
+    assert (Queue.attributes.fget, LambdaBackend.create_event_source_mapping, SQSBackend.receive_message) == first
 
 
 def test_failed_transaction_restores_the_items_it_touched_without_copying_tables(mocked_aws: None) -> None:
@@ -201,6 +201,27 @@ def test_a_fifo_group_keeps_its_order_after_a_visibility_timeout(
     emulator_patches.set_clock_offset(31)
     again = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]
     assert [m["Body"] for m in again] == ["a2", "a3"]  # without the patch moto returns a3 first
+
+
+def test_messages_past_their_retention_are_deleted_and_the_rest_served(
+    mocked_aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emulator_patches.simulated_clock()
+    emulator_patches.sqs_attributes_computed_once()
+    emulator_patches.expired_messages_deleted()
+    monkeypatch.setattr(emulator_patches, "_clock_offset", 0.0)
+    sqs = boto3.client("sqs", region_name=REGION)
+    queue = sqs.create_queue(QueueName="retained", Attributes={"MessageRetentionPeriod": "60"})["QueueUrl"]
+    sqs.send_message(QueueUrl=queue, MessageBody="old")
+    emulator_patches.set_clock_offset(61)  # "old" is past the 60 s retention
+    sqs.send_message(QueueUrl=queue, MessageBody="new")
+    received = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]
+    assert [m["Body"] for m in received] == ["new"]  # moto alone answers nothing and keeps "old" in flight
+    attributes = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["All"])["Attributes"]
+    assert (attributes["ApproximateNumberOfMessages"], attributes["ApproximateNumberOfMessagesNotVisible"]) == (
+        "0",
+        "1",
+    )
 
 
 def test_concurrent_conditional_writes_cannot_both_succeed(mocked_aws: None) -> None:
