@@ -63,7 +63,13 @@ def test_every_environment_root_and_module_gets_its_gates() -> None:
     for root in policy.environment_roots():
         assert root.name in validates, (root, validates)
     for module in (policy.ROOT / "modules").glob("*/main.tf"):
-        assert f"terraform test {module.parent.relative_to(policy.ROOT)}" in names
+        name = f"terraform test {module.parent.relative_to(policy.ROOT)}"
+        if module.parent.name in policy.TESTS_PER_FILE:  # one gate per test file, each file once
+            files = sorted((module.parent / "tests").glob("*.tftest.hcl"))
+            assert files and sorted(n for n in names if n.startswith(f"{name} ")) == [f"{name} {f.name}" for f in files]
+            assert name not in names
+        else:
+            assert name in names
 
 
 def test_module_examples_and_readme_tables_have_gates() -> None:
