@@ -242,7 +242,7 @@ def module_test(module: Path, provider: SharedProvider, test_file: Path | None =
     """`terraform test` of a module, or of one of its test files (own data dir: gates run at once)."""
 
     def gate() -> Outcome:
-        kind = "test" if test_file is None else f"test-{test_file.stem}"
+        kind = "test" if test_file is None else f"test-{test_file.name.removesuffix('.tftest.hcl')}"
         env = _env(TF_DATA_DIR=data_dir(kind, module), **provider.env_for(module))
         only = () if test_file is None else (f"-filter=tests/{test_file.name}",)
         return init_then(module, env, ("terraform", f"-chdir={module}", "test", "-no-color", *only))
