@@ -54,6 +54,21 @@ def lost_creates(output: str) -> list[tuple[str, str]]:
     return [(address, rid) for address, rid in dict.fromkeys(found) if any(t in f".{address}" for t in IMPORTABLE)]
 
 
+# The same on delete: the retried DeleteTable (say) finds no table, and the provider reports
+# that as an error when moto's message is not the exact one it matches ("Requested resource not
+# found" without ": Table: <name>").
+DELETE_ERROR = re.compile(r"^Error: deleting (?P<what>.+?\([^)\n]+\)):(?P<rest>[^\n]*)$", re.MULTILINE)
+NOT_FOUND = ("ResourceNotFoundException", "NoSuchEntity", "NotFoundException", "NonExistentQueue")
+
+
+def lost_deletes(output: str) -> list[str]:
+    """What each failed delete named, when every failed delete of the output found nothing;
+    [] when any error is something else (then nothing is retried)."""
+    errors = re.findall(r"^Error: ", output, re.MULTILINE)
+    deletes = [m for m in DELETE_ERROR.finditer(output) if any(code in m["rest"] for code in NOT_FOUND)]
+    return [m["what"] for m in deletes] if deletes and len(deletes) == len(errors) else []
+
+
 class Sandbox:
     def __init__(
         self,
@@ -140,16 +155,19 @@ class Sandbox:
 
     def destroy(self, verbose: bool = True, refresh: bool = True) -> None:
         """`terraform destroy`; refresh=False skips reading every resource first (right after a
-        plan that found no drift, the state is what the emulator holds)."""
-        self.terraform(
-            "destroy",
-            "-input=false",
-            "-no-color",
-            "-auto-approve",
-            "-parallelism=30",
-            *(() if refresh else ("-refresh=false",)),
-            progress=_print_progress if verbose else None,
-        )
+        plan that found no drift, the state is what the emulator holds). A delete whose response
+        the provider lost (its retry finds nothing: see lost_deletes) leaves that resource in
+        state: one more destroy, refreshing, drops it and destroys what is left."""
+        command = ("destroy", "-input=false", "-no-color", "-auto-approve", "-parallelism=30")
+        progress = _print_progress if verbose else None
+        try:
+            self.terraform(*command, *(() if refresh else ("-refresh=false",)), progress=progress)
+        except TerraformError as error:
+            gone = lost_deletes(error.output)
+            if not gone:
+                raise
+            print(f"  deleted in the emulator, the provider's retry found nothing: {', '.join(gone)}; destroying again")
+            self.terraform(*command, progress=progress)
 
     def outputs(self) -> dict[str, Any]:
         raw = json.loads(self.terraform("output", "-json", "-no-color").stdout)

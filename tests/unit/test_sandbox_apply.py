@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from emulation.sandbox import Sandbox, TerraformError, lost_creates
+from emulation.sandbox import Sandbox, TerraformError, lost_creates, lost_deletes
 
 # What `terraform apply -no-color` printed in an e2e session (2026-12-02): the emulator logged
 # 201 for both creates, then 409 for the SDK's retries of them.
@@ -99,3 +99,38 @@ def test_apply_recovers_once_and_never_from_other_errors_or_a_saved_plan(tmp_pat
     with pytest.raises(TerraformError):
         saved.apply("sandbox.tfplan", verbose=False)
     assert [c[0] for c in saved.calls] == ["apply"]
+
+
+# What `terraform destroy -no-color` printed in an e2e session (2026-12-02, make test).
+LOST_DELETE = """module.platform_prod.aws_kms_key.platform: Destruction complete after 0s
+
+Error: deleting AWS DynamoDB Table (swy-dev-bans-banned-accounts): operation error DynamoDB: DeleteTable, https response error StatusCode: 400, RequestID: 0YTD, ResourceNotFoundException: Requested resource not found
+
+"""
+
+
+def test_lost_deletes_only_when_every_error_is_a_delete_that_found_nothing() -> None:
+    assert lost_deletes(LOST_DELETE) == ["AWS DynamoDB Table (swy-dev-bans-banned-accounts)"]
+    other = "Error: deleting IAM Role (r): operation error IAM: DeleteRole, DeleteConflict: policies attached\n"
+    assert lost_deletes(other) == []
+    assert lost_deletes(LOST_DELETE + other) == []
+
+
+class ScriptedDestroy(ScriptedSandbox):
+    def terraform(self, *args: str, **_: Any) -> subprocess.CompletedProcess[str]:
+        self.calls.append(args)
+        if args[0] == "destroy" and self.failures:
+            raise TerraformError("terraform destroy exited 1", self.failures.pop(0))
+        return subprocess.CompletedProcess(args, 0, "", "")
+
+
+def test_destroy_runs_once_more_with_refresh_after_a_lost_delete(tmp_path: Path) -> None:
+    sandbox = ScriptedDestroy(tmp_path, [LOST_DELETE])
+    sandbox.destroy(verbose=False, refresh=False)
+    assert [("-refresh=false" in c) for c in sandbox.calls] == [True, False]
+    with pytest.raises(TerraformError):
+        ScriptedDestroy(tmp_path, [LOST_DELETE, LOST_DELETE]).destroy(verbose=False)
+    other = ScriptedDestroy(tmp_path, [OTHER])
+    with pytest.raises(TerraformError):
+        other.destroy(verbose=False)
+    assert len(other.calls) == 1
