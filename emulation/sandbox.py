@@ -54,6 +54,19 @@ def lost_creates(output: str) -> list[tuple[str, str]]:
     return [(address, rid) for address, rid in dict.fromkeys(found) if any(t in f".{address}" for t in IMPORTABLE)]
 
 
+# Any create refused because the thing exists: the signature of a lost response of every kind.
+REFUSED_AS_EXISTING = re.compile(
+    r"^Error: creating [^\n]*(?:already exist|AlreadyExists|ResourceInUseException|ConflictException)[^\n]*",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
+def refused_as_existing(output: str) -> str | None:
+    """The first error line of a create refused because its resource already exists, if any."""
+    found = REFUSED_AS_EXISTING.search(output)
+    return found[0] if found else None
+
+
 # The same on delete: the retried DeleteTable (say) finds no table, and the provider reports
 # that as an error when moto's message is not the exact one it matches ("Requested resource not
 # found" without ": Table: <name>").

@@ -21,7 +21,7 @@ import pytest
 
 from emulation import emulator
 from emulation.harness.accounts import SimulatedAccount
-from emulation.sandbox import ROOT, Sandbox, bootstrap, wait_for_deploy_roles
+from emulation.sandbox import ROOT, Sandbox, TerraformError, bootstrap, refused_as_existing, wait_for_deploy_roles
 from emulation.webhook_receiver import WebhookReceiver
 
 WORKDIR = Path(os.environ.get("SWITCHYARD_E2E_WORKDIR", ROOT / ".sandbox" / "e2e")).resolve()
@@ -53,29 +53,43 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=phase)
 
 
-@pytest.fixture(scope="session")
-def deployed() -> Iterator[Deployed]:
-    state_file = WORKDIR / "emulator.json"
+def _deploy(state_file: Path, webhooks: WebhookReceiver) -> tuple[Sandbox, str, dict[str, Any]]:
+    """A fresh emulator, both accounts bootstrapped, the sandbox applied."""
     emulator.stop(state_file)  # a leftover from an interrupted run holds stale resources
-    state = emulator.start(state_file)
-    url = str(state["url"])
+    url = str(emulator.start(state_file)["url"])
     sandbox = Sandbox(WORKDIR, url)
-    # The partners' endpoint for the session's every plan and apply (bounded: stops itself).
-    webhooks = WebhookReceiver(max_requests=5_000, lifetime_s=3 * 3600).start()
     sandbox.env["TF_VAR_webhook_receiver_url"] = webhooks.url
     for stale in ("sandbox.tfstate", *(f"bootstrap-{env}.tfstate" for env in SIMULATED)):
         (WORKDIR / stale).unlink(missing_ok=True)
+    sandbox.init()  # before the bootstrap's inits: Terraform's plugin cache is not concurrency-safe
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        bootstrapping = pool.submit(bootstrap, WORKDIR, url, SIMULATED, False)
+        waited = wait_for_deploy_roles(url, SIMULATED, bootstrapping)
+        seconds = sandbox.apply()
+        bootstrapped = bootstrapping.result()
+    print(f"deploy roles after {waited:.0f}s; sandbox applied in {seconds:.0f}s")  # noqa: T201 - shown with -s
+    return sandbox, url, bootstrapped
+
+
+@pytest.fixture(scope="session")
+def deployed() -> Iterator[Deployed]:
+    state_file = WORKDIR / "emulator.json"
+    # The partners' endpoint for the session's every plan and apply (bounded: stops itself).
+    webhooks = WebhookReceiver(max_requests=5_000, lifetime_s=3 * 3600).start()
     try:
-        sandbox.init()  # before the bootstrap's inits: Terraform's plugin cache is not concurrency-safe
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            bootstrapping = pool.submit(bootstrap, WORKDIR, url, SIMULATED, False)
-            waited = wait_for_deploy_roles(url, SIMULATED, bootstrapping)
-            seconds = sandbox.apply()
-            bootstrapped = bootstrapping.result()
-        print(f"deploy roles after {waited:.0f}s; sandbox applied in {seconds:.0f}s")  # noqa: T201 - shown with -s
+        try:
+            sandbox, url, bootstrapped = _deploy(state_file, webhooks)
+        except TerraformError as error:
+            # A lost create of a kind Sandbox.apply does not import: the emulator holds a resource
+            # Terraform has no state of. Once, from scratch.
+            lost = refused_as_existing(error.output)
+            if lost is None:
+                raise
+            print(f"a lost create response ({lost}): deploying again on a fresh emulator")  # noqa: T201
+            sandbox, url, bootstrapped = _deploy(state_file, webhooks)
         yield Deployed(sandbox, sandbox.outputs()["platforms"], url, bootstrapped, webhooks)
         # The state holds all Terraform created (traffic makes no managed resources, and the drift
-        # check refreshed it last): destroy from it without reading every resource again (~45 s).
+        # check refreshed it last): destroy from it without reading every resource again.
         sandbox.destroy(refresh=False)
         assert sandbox.outputs() == {}, "destroy left outputs behind"
     finally:

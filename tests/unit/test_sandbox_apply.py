@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from emulation.sandbox import Sandbox, TerraformError, lost_creates, lost_deletes
+from emulation.sandbox import Sandbox, TerraformError, lost_creates, lost_deletes, refused_as_existing
 
 # What `terraform apply -no-color` printed in an e2e session (2026-12-02): the emulator logged
 # 201 for both creates, then 409 for the SDK's retries of them.
@@ -134,3 +134,17 @@ def test_destroy_runs_once_more_with_refresh_after_a_lost_delete(tmp_path: Path)
     with pytest.raises(TerraformError):
         other.destroy(verbose=False)
     assert len(other.calls) == 1
+
+
+def test_refused_as_existing_covers_every_kind_of_create() -> None:
+    for line in (
+        LOST.splitlines()[2],
+        "Error: creating IAM Policy (x): operation error IAM: CreatePolicy, EntityAlreadyExists: A policy called x already exists.",
+        "Error: creating CloudWatch Logs Log Group (x): ResourceAlreadyExistsException: The specified log group already exists",
+        "Error: creating DynamoDB Table (t): ResourceInUseException: Table already exists: t",
+        "Error: creating API Gateway Resource: ConflictException: Another resource with the same parent already has this name",
+    ):
+        assert refused_as_existing(f"x\n{line}\n\n  with a.b,\n") == line
+    assert refused_as_existing(OTHER)  # a queue that exists with other attributes: the same signature
+    invalid = "Error: creating SQS Queue (q): operation error SQS: CreateQueue, InvalidAttributeValue: bad\n"
+    assert refused_as_existing(invalid) is None and refused_as_existing(LOST_DELETE) is None
