@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
@@ -52,6 +53,15 @@ def lost_creates(output: str) -> list[tuple[str, str]]:
     """(address, import id) of each create refused because an earlier attempt had done it."""
     found = [(m["address"], m["id"]) for m in LOST_CREATE.finditer(output)]
     return [(address, rid) for address, rid in dict.fromkeys(found) if any(t in f".{address}" for t in IMPORTABLE)]
+
+
+class LostResponseWarning(UserWarning):
+    """A recovery from a response the provider lost (pytest lists it in the warnings summary)."""
+
+
+def lost_response(message: str) -> None:
+    print(f"  {message}", flush=True)
+    warnings.warn(message, LostResponseWarning, stacklevel=3)
 
 
 # Any create refused because the thing exists: the signature of a lost response of every kind.
@@ -153,8 +163,8 @@ class Sandbox:
             if not lost or any(not arg.startswith("-") for arg in extra):
                 raise
             for address, resource_id in lost:
-                print(
-                    f"  the emulator created {address} ({resource_id}); the provider's retry was refused: importing it"
+                lost_response(
+                    f"the emulator created {address} ({resource_id}); the provider's retry was refused: importing it"
                 )
                 self.terraform("import", "-input=false", "-no-color", address, resource_id)
             self.terraform(*command, progress=progress)
@@ -179,7 +189,9 @@ class Sandbox:
             gone = lost_deletes(error.output)
             if not gone:
                 raise
-            print(f"  deleted in the emulator, the provider's retry found nothing: {', '.join(gone)}; destroying again")
+            lost_response(
+                f"deleted in the emulator, the provider's retry found nothing: {', '.join(gone)}; destroying again"
+            )
             self.terraform(*command, progress=progress)
 
     def outputs(self) -> dict[str, Any]:

@@ -21,7 +21,15 @@ import pytest
 
 from emulation import emulator
 from emulation.harness.accounts import SimulatedAccount
-from emulation.sandbox import ROOT, Sandbox, TerraformError, bootstrap, refused_as_existing, wait_for_deploy_roles
+from emulation.sandbox import (
+    ROOT,
+    Sandbox,
+    TerraformError,
+    bootstrap,
+    lost_response,
+    refused_as_existing,
+    wait_for_deploy_roles,
+)
 from emulation.webhook_receiver import WebhookReceiver
 
 WORKDIR = Path(os.environ.get("SWITCHYARD_E2E_WORKDIR", ROOT / ".sandbox" / "e2e")).resolve()
@@ -85,7 +93,7 @@ def deployed() -> Iterator[Deployed]:
             lost = refused_as_existing(error.output)
             if lost is None:
                 raise
-            print(f"a lost create response ({lost}): deploying again on a fresh emulator")  # noqa: T201
+            lost_response(f"a lost create response ({lost}): deploying again on a fresh emulator")
             sandbox, url, bootstrapped = _deploy(state_file, webhooks)
         yield Deployed(sandbox, sandbox.outputs()["platforms"], url, bootstrapped, webhooks)
         # The state holds all Terraform created (traffic makes no managed resources, and the drift

@@ -10,7 +10,14 @@ from typing import Any
 
 import pytest
 
-from emulation.sandbox import Sandbox, TerraformError, lost_creates, lost_deletes, refused_as_existing
+from emulation.sandbox import (
+    LostResponseWarning,
+    Sandbox,
+    TerraformError,
+    lost_creates,
+    lost_deletes,
+    refused_as_existing,
+)
 
 # What `terraform apply -no-color` printed in an e2e session (2026-12-02): the emulator logged
 # 201 for both creates, then 409 for the SDK's retries of them.
@@ -80,7 +87,9 @@ class ScriptedSandbox(Sandbox):
 
 def test_apply_imports_the_lost_creates_then_applies_once_more(tmp_path: Path) -> None:
     sandbox = ScriptedSandbox(tmp_path, [LOST])
-    sandbox.apply(verbose=False)
+    with pytest.warns(LostResponseWarning) as warned:  # pytest lists them in its summary
+        sandbox.apply(verbose=False)
+    assert ["swy-prod-voting" in str(w.message) for w in warned] == [True, False]
     assert [c[0] for c in sandbox.calls] == ["apply", "import", "import", "apply"]
     assert sandbox.calls[1][-2:] == (
         "module.platform_prod.module.voting_function.aws_lambda_function.this",
@@ -89,7 +98,7 @@ def test_apply_imports_the_lost_creates_then_applies_once_more(tmp_path: Path) -
 
 
 def test_apply_recovers_once_and_never_from_other_errors_or_a_saved_plan(tmp_path: Path) -> None:
-    with pytest.raises(TerraformError):
+    with pytest.raises(TerraformError), pytest.warns(LostResponseWarning):
         ScriptedSandbox(tmp_path, [LOST, LOST]).apply(verbose=False)  # the second apply fails too
     other = ScriptedSandbox(tmp_path, [OTHER])
     with pytest.raises(TerraformError):
@@ -126,9 +135,10 @@ class ScriptedDestroy(ScriptedSandbox):
 
 def test_destroy_runs_once_more_with_refresh_after_a_lost_delete(tmp_path: Path) -> None:
     sandbox = ScriptedDestroy(tmp_path, [LOST_DELETE])
-    sandbox.destroy(verbose=False, refresh=False)
+    with pytest.warns(LostResponseWarning, match="swy-dev-bans-banned-accounts"):
+        sandbox.destroy(verbose=False, refresh=False)
     assert [("-refresh=false" in c) for c in sandbox.calls] == [True, False]
-    with pytest.raises(TerraformError):
+    with pytest.raises(TerraformError), pytest.warns(LostResponseWarning):
         ScriptedDestroy(tmp_path, [LOST_DELETE, LOST_DELETE]).destroy(verbose=False)
     other = ScriptedDestroy(tmp_path, [OTHER])
     with pytest.raises(TerraformError):
