@@ -87,3 +87,14 @@ def test_only_pro_sign_ups_are_leads() -> None:
     assert sales_lead.why_not_a_lead(registered(plan="pro").details) is None
     assert "not a sales lead" in str(sales_lead.why_not_a_lead(registered(plan="free").details))
     assert sales_lead.lead(registered()).email == "ada@example.com"
+
+
+def test_the_applied_metric_is_exact_unless_an_invocation_timed_out_and_never_over() -> None:
+    from emulation.traffic.registration import ConsumerResult
+
+    def result(applied: float, timed_out: int) -> ConsumerResult:
+        return ConsumerResult(200, 200, {"EventsApplied": applied}, 20, 3, 3, True, timed_out=timed_out)
+
+    assert result(200, 0).applied_metric_ok and result(199, 1).applied_metric_ok
+    assert not result(199, 0).applied_metric_ok  # a metric lost without a timeout: a bug
+    assert not result(201, 1).applied_metric_ok  # counted twice: always a bug
