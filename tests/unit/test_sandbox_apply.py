@@ -70,18 +70,19 @@ def test_other_errors_are_not_lost_creates() -> None:
 
 
 class ScriptedSandbox(Sandbox):
-    """Sandbox whose terraform commands answer from a script instead of running."""
+    """Sandbox whose terraform commands answer from a script instead of running: the first
+    `failing` commands (apply or destroy) fail with the scripted outputs, in order."""
 
-    def __init__(self, tmp_path: Path, failures: list[str]) -> None:
+    def __init__(self, tmp_path: Path, failures: list[str], failing: str = "apply") -> None:
         super().__init__(tmp_path, "http://127.0.0.1:1")
         self.failures = failures
+        self.failing = failing
         self.calls: list[tuple[str, ...]] = []
 
     def terraform(self, *args: str, **_: Any) -> subprocess.CompletedProcess[str]:
         self.calls.append(args)
-        if args[0] == "apply" and self.failures:
-            output = self.failures.pop(0)
-            raise TerraformError("terraform apply exited 1", output)
+        if args[0] == self.failing and self.failures:
+            raise TerraformError(f"terraform {self.failing} exited 1", self.failures.pop(0))
         return subprocess.CompletedProcess(args, 0, "", "")
 
 
@@ -125,22 +126,14 @@ def test_lost_deletes_only_when_every_error_is_a_delete_that_found_nothing() -> 
     assert lost_deletes(LOST_DELETE + other) == []
 
 
-class ScriptedDestroy(ScriptedSandbox):
-    def terraform(self, *args: str, **_: Any) -> subprocess.CompletedProcess[str]:
-        self.calls.append(args)
-        if args[0] == "destroy" and self.failures:
-            raise TerraformError("terraform destroy exited 1", self.failures.pop(0))
-        return subprocess.CompletedProcess(args, 0, "", "")
-
-
 def test_destroy_runs_once_more_with_refresh_after_a_lost_delete(tmp_path: Path) -> None:
-    sandbox = ScriptedDestroy(tmp_path, [LOST_DELETE])
+    sandbox = ScriptedSandbox(tmp_path, [LOST_DELETE], failing="destroy")
     with pytest.warns(LostResponseWarning, match="swy-dev-bans-banned-accounts"):
         sandbox.destroy(verbose=False, refresh=False)
     assert [("-refresh=false" in c) for c in sandbox.calls] == [True, False]
     with pytest.raises(TerraformError), pytest.warns(LostResponseWarning):
-        ScriptedDestroy(tmp_path, [LOST_DELETE, LOST_DELETE]).destroy(verbose=False)
-    other = ScriptedDestroy(tmp_path, [OTHER])
+        ScriptedSandbox(tmp_path, [LOST_DELETE, LOST_DELETE], failing="destroy").destroy(verbose=False)
+    other = ScriptedSandbox(tmp_path, [OTHER], failing="destroy")
     with pytest.raises(TerraformError):
         other.destroy(verbose=False)
     assert len(other.calls) == 1
