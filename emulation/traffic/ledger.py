@@ -171,7 +171,7 @@ class LedgerResult:
     dlq_order: list[int]
     replayed: list[int]
     held_before_replay: dict[str, int]
-    parked_intake: int
+    parked_intake: list[str]  # what reached the intake DLQ: order/seq, receives, reason
     parked_grouped: int
 
     def summary_lines(self) -> list[str]:
@@ -187,6 +187,7 @@ class LedgerResult:
             f"{(during[-1][0] - during[0][0]) if during else 0:.0f} simulated s ({len(during)} invocations)",
             f"gap order parked in the DLQ in order {self.dlq_order}; replayed {self.replayed} "
             f"(grouped queue before the replay: {self.held_before_replay})",
+            f"intake DLQ at the end: {self.parked_intake or 'empty'}; grouped DLQ: {self.parked_grouped or 'empty'}",
             f"rejected (overdrafts) {sum(len(r) for r in self.rejections.values())}; "
             f"balances equal the independent computation: {self.balances == self.expected_balances}",
         ]
@@ -298,7 +299,7 @@ def run(
         dlq_order=report.received.get(gap_order, []),
         replayed=report.moved.get(gap_order, []),
         held_before_replay=held_before_replay,
-        parked_intake=_depth(sqs, ledger["intake_dlq_url"]),
+        parked_intake=_parked(sqs, ledger["intake_dlq_url"]),
         parked_grouped=_depth(sqs, ledger["grouped_dlq_url"]),
     )
 
@@ -311,3 +312,21 @@ def _attributes(sqs: Any, url: str) -> dict[str, int]:
 
 def _depth(sqs: Any, url: str) -> int:
     return sum(_attributes(sqs, url).values())
+
+
+def _parked(sqs: Any, url: str) -> list[str]:
+    """Each message in a DLQ (read at the end of the run, so receiving them costs nothing):
+    which transaction, how often it had been received, and the reason if it was parked."""
+    found = []
+    while messages := sqs.receive_message(
+        QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["ApproximateReceiveCount"], MessageAttributeNames=["All"]
+    ).get("Messages", []):
+        for m in messages:
+            try:
+                d = json.loads(m["Body"])["eventDetails"]
+                what = f"{d['orderId']} seq {d['seq']}"
+            except (ValueError, KeyError, TypeError):
+                what = m["Body"][:60]
+            reason = m.get("MessageAttributes", {}).get("failureReason", {}).get("StringValue", "moved by redrive")
+            found.append(f"{what} (received {m['Attributes']['ApproximateReceiveCount']}x, {reason})")
+    return found

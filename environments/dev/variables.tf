@@ -105,9 +105,10 @@ variable "ledger" {
     enabled             = optional(bool)
     intake_groups       = optional(number)
     high_throughput     = optional(bool)
-    maximum_concurrency = optional(number)
-    max_receive_count   = optional(number)
-    consumer_timeout    = optional(number)
+    maximum_concurrency      = optional(number)
+    max_receive_count        = optional(number)
+    intake_max_receive_count = optional(number)
+    consumer_timeout         = optional(number)
   })
   default = {}
 }

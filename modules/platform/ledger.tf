@@ -106,12 +106,13 @@ module "ledger" {
   source = "../sequential-convoy"
   count  = local.ledger_count
 
-  name              = local.ledger_name
-  group_key         = { json_field = "eventDetails.orderId" }
-  intake_groups     = var.ledger.intake_groups
-  high_throughput   = var.ledger.high_throughput
-  max_receive_count = var.ledger.max_receive_count
-  senders           = { principal_arns = ["arn:${local.partition}:iam::${local.account_id}:root"] }
+  name                     = local.ledger_name
+  group_key                = { json_field = "eventDetails.orderId" }
+  intake_groups            = var.ledger.intake_groups
+  high_throughput          = var.ledger.high_throughput
+  max_receive_count        = var.ledger.max_receive_count
+  intake_max_receive_count = var.ledger.intake_max_receive_count
+  senders                  = { principal_arns = ["arn:${local.partition}:iam::${local.account_id}:root"] }
   processor = {
     function_arn = module.ledger_processor[0].function_arn
     role_name    = module.ledger_processor[0].role_name

@@ -290,12 +290,13 @@ variable "registration_api" {
 variable "ledger" {
   description = "Order-ledger workload (modules/sequential-convoy): transactions through an intake FIFO queue, appended to an immutable ledger, applied per order in seq order. Off unless enabled."
   type = object({
-    enabled             = optional(bool, false)
-    intake_groups       = optional(number, 1)
-    high_throughput     = optional(bool, false)
-    maximum_concurrency = optional(number, 10)
-    max_receive_count   = optional(number, 5)
-    consumer_timeout    = optional(number, 10)
+    enabled                  = optional(bool, false)
+    intake_groups            = optional(number, 1)
+    high_throughput          = optional(bool, false)
+    maximum_concurrency      = optional(number, 10)
+    max_receive_count        = optional(number, 10)
+    intake_max_receive_count = optional(number, 20)
+    consumer_timeout         = optional(number, 10)
   })
   default = {}
 
@@ -310,8 +311,13 @@ variable "ledger" {
   }
 
   validation {
-    condition     = var.ledger.max_receive_count >= 1 && var.ledger.max_receive_count <= 1000 && floor(var.ledger.max_receive_count) == var.ledger.max_receive_count
-    error_message = "ledger.max_receive_count must be a whole number 1-1000 (how many receives an order waits for a missing seq before its messages are parked in order)."
+    condition     = var.ledger.max_receive_count >= 2 && var.ledger.max_receive_count <= 1000 && floor(var.ledger.max_receive_count) == var.ledger.max_receive_count
+    error_message = "ledger.max_receive_count must be a whole number 2-1000 (how many receives an order waits for a missing seq before its messages are parked in order)."
+  }
+
+  validation {
+    condition     = var.ledger.intake_max_receive_count >= 5 && var.ledger.intake_max_receive_count <= 1000 && floor(var.ledger.intake_max_receive_count) == var.ledger.intake_max_receive_count
+    error_message = "ledger.intake_max_receive_count must be a whole number 5-1000 (every receive counts, also behind a failed earlier message of the intake group; below 5 transient failures park unprocessed transactions)."
   }
 
   validation {

@@ -21,7 +21,7 @@ module "intake" {
   name              = "${var.name}-intake"
   fifo              = local.fifo
   kms_master_key_id = var.kms_master_key_id
-  max_receive_count = var.max_receive_count
+  max_receive_count = var.intake_max_receive_count
   senders           = var.senders
   consumer = {
     function_arn        = var.processor.function_arn

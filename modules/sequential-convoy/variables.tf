@@ -143,13 +143,24 @@ variable "senders" {
 }
 
 variable "max_receive_count" {
-  description = "Receives before a message moves to its queue's FIFO DLQ. On the grouped queue this is how long a group waits for a missing item before its messages are parked in order (each wait is the visibility timeout, 6x consumer.timeout)."
+  description = "Grouped queue: receives before a message moves to the grouped FIFO DLQ, which is how long a group waits for a missing item before its messages are parked in order (each wait is the visibility timeout, 6x consumer.timeout). A receive is also counted when an earlier message of the same group in the batch failed and Lambda handed this one back unprocessed (skip_group_on_error), so leave room for transient failures ahead of it."
   type        = number
-  default     = 5
+  default     = 10
 
   validation {
-    condition     = var.max_receive_count >= 1 && var.max_receive_count <= 1000 && floor(var.max_receive_count) == var.max_receive_count
-    error_message = "max_receive_count must be a whole number 1-1000."
+    condition     = var.max_receive_count >= 2 && var.max_receive_count <= 1000 && floor(var.max_receive_count) == var.max_receive_count
+    error_message = "max_receive_count must be a whole number 2-1000 (10 waits ten visibility timeouts for a missing item)."
+  }
+}
+
+variable "intake_max_receive_count" {
+  description = "Intake queue: receives before a message moves to the intake FIFO DLQ (malformed input is parked at once, with its reason; this catches what keeps failing). Every receive counts, including each one where an earlier message of the same intake group in the batch failed and the message came back unprocessed: with few intake groups a message can sit behind many transient failures, so this budget is larger than the grouped queue's. A message that keeps failing blocks its intake group for this many visibility timeouts."
+  type        = number
+  default     = 20
+
+  validation {
+    condition     = var.intake_max_receive_count >= 5 && var.intake_max_receive_count <= 1000 && floor(var.intake_max_receive_count) == var.intake_max_receive_count
+    error_message = "intake_max_receive_count must be a whole number 5-1000: below 5, transient failures of the messages ahead of one (skip_group_on_error) move it to the DLQ before it was processed once."
   }
 }
 

@@ -50,4 +50,4 @@ def test_ledger_applies_every_order_in_seq_order_once_and_replays_a_parked_order
     # other orders kept progressing while the gap order failed
     failing = [point for point in result.timeline if point[2] > 0]
     assert failing and failing[-1][1] > failing[0][1]
-    assert result.parked_intake == 0 and result.parked_grouped == 0
+    assert result.parked_intake == [] and result.parked_grouped == 0

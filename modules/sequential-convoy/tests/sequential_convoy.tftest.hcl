@@ -78,6 +78,10 @@ run "fifo_pair_with_fifo_dlqs_and_fifo_mappings" {
     error_message = "Each queue redrives to its own FIFO DLQ."
   }
   assert {
+    condition     = jsondecode(module.intake.settings.queue.redrive_policy).maxReceiveCount == 20 && jsondecode(module.groups.settings.queue.redrive_policy).maxReceiveCount == 10
+    error_message = "Every receive counts, also behind a failed earlier message of the group: the intake (few groups) gets 20, the grouped queue (one order per group) 10."
+  }
+  assert {
     condition     = module.intake.settings.mapping.function_name == var.processor.function_arn && module.groups.settings.mapping.function_name == var.consumer.function_arn
     error_message = "The processor drains the intake, the consumer the grouped queue."
   }
@@ -192,6 +196,14 @@ run "rejects_a_json_path_with_brackets" {
     group_key = { json_field = "$.eventDetails[0]" }
   }
   expect_failures = [var.group_key]
+}
+
+run "rejects_an_intake_receive_budget_that_skips_would_exhaust" {
+  command = plan
+  variables {
+    intake_max_receive_count = 3
+  }
+  expect_failures = [var.intake_max_receive_count]
 }
 
 run "rejects_zero_intake_groups" {

@@ -65,13 +65,14 @@ module "consumer" {
 module "convoy" {
   source = "../../"
 
-  name              = "example-ledger"
-  group_key         = { json_field = "eventDetails.orderId" }
-  intake_groups     = 8
-  high_throughput   = true
-  kms_master_key_id = var.key_arn
-  max_receive_count = 5
-  senders           = { principal_arns = [var.shop_role_arn] }
+  name                     = "example-ledger"
+  group_key                = { json_field = "eventDetails.orderId" }
+  intake_groups            = 8
+  high_throughput          = true
+  kms_master_key_id        = var.key_arn
+  max_receive_count        = 10
+  intake_max_receive_count = 20
+  senders                  = { principal_arns = [var.shop_role_arn] }
   processor = {
     function_arn = module.processor.function_arn
     role_name    = module.processor.role_name
