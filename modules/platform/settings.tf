@@ -3,13 +3,6 @@
 # reserved_concurrency. Every key those variables accept ends up in a module argument here.
 
 locals {
-  # The keys reserved_concurrency accepts: each function's folder under lambdas/.
-  function_keys = [
-    "audit", "voting", "registration_api", "registration_analytics", "registration_mailing",
-    "registration_onboarding", "registration_sales_lead", "ledger_processor", "ledger_consumer",
-    "bans_classifier", "bans_accounts", "bans_reactivation", "bans_admin",
-  ]
-
   registration_consumers = {
     for name in ["analytics", "mailing", "onboarding", "sales-lead"] : name => {
       batch_size          = coalesce(try(var.registration.consumers[name].batch_size, null), var.registration.batch_size)

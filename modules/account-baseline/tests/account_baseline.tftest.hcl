@@ -77,6 +77,9 @@ run "deploy_workflow_ref_can_be_pinned_elsewhere" {
 
 run "rejects_a_wildcard_deploy_ref" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     deploy_workflow_ref = "refs/heads/*"
   }
@@ -438,6 +441,9 @@ run "the_lock_follows_an_explicit_state_key" {
 
 run "rejects_a_wildcard_state_key" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
 
   variables {
     platform_state_key = "*/platform.tfstate"
@@ -448,6 +454,9 @@ run "rejects_a_wildcard_state_key" {
 
 run "rejects_iam_as_a_whole_service" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     deploy_services = ["sqs", "iam"]
   }
@@ -456,6 +465,9 @@ run "rejects_iam_as_a_whole_service" {
 
 run "rejects_a_wildcard_role_prefix" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     platform_role_name_prefix = "*"
   }
@@ -464,6 +476,9 @@ run "rejects_a_wildcard_role_prefix" {
 
 run "rejects_a_repository_url" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     github_repository = "https://github.com/acme/switchyard"
   }
@@ -472,6 +487,9 @@ run "rejects_a_repository_url" {
 
 run "rejects_a_wildcard_repository" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     github_repository = "acme/*"
   }
@@ -480,6 +498,9 @@ run "rejects_a_wildcard_repository" {
 
 run "rejects_an_account_root_as_admin" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     admin_principal_arns = ["arn:aws:iam::111111111111:root"]
   }
@@ -488,6 +509,9 @@ run "rejects_an_account_root_as_admin" {
 
 run "rejects_an_uppercase_environment" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     environment = "Prod"
   }
@@ -496,6 +520,9 @@ run "rejects_an_uppercase_environment" {
 
 run "rejects_a_wildcard_service" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     deploy_services = ["*"]
   }
@@ -504,6 +531,9 @@ run "rejects_a_wildcard_service" {
 
 run "rejects_a_short_state_history" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     state_noncurrent_version_days = 1
   }

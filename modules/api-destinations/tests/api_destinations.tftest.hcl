@@ -287,6 +287,9 @@ run "http_endpoint_allowed_only_in_sandbox" {
 
 run "refuses_http_endpoint" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     destinations = {
       crm = {
@@ -302,6 +305,9 @@ run "refuses_http_endpoint" {
 
 run "refuses_pattern_that_is_not_json" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     destinations = {
       crm = {
@@ -317,6 +323,9 @@ run "refuses_pattern_that_is_not_json" {
 
 run "refuses_rate_below_one" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     destinations = {
       crm = {
@@ -333,6 +342,9 @@ run "refuses_rate_below_one" {
 
 run "refuses_186_attempts" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     destinations = {
       crm = {
@@ -349,6 +361,9 @@ run "refuses_186_attempts" {
 
 run "refuses_event_age_below_60s" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     destinations = {
       crm = {
@@ -365,6 +380,9 @@ run "refuses_event_age_below_60s" {
 
 run "refuses_event_age_above_24h" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     destinations = {
       crm = {
@@ -381,6 +399,9 @@ run "refuses_event_age_above_24h" {
 
 run "refuses_basic_without_username" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     destinations = {
       tickets = {
@@ -396,6 +417,9 @@ run "refuses_basic_without_username" {
 
 run "refuses_secret_from_both_sources" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     destinations = {
       crm = {
@@ -411,6 +435,9 @@ run "refuses_secret_from_both_sources" {
 
 run "refuses_missing_secret" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     credentials = { crm = { value = "crm-api-key" } }
   }
@@ -419,6 +446,9 @@ run "refuses_missing_secret" {
 
 run "refuses_template_that_is_not_json" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     destinations = {
       crm = {
@@ -435,6 +465,9 @@ run "refuses_template_that_is_not_json" {
 
 run "refuses_a_jsonencoded_template" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     destinations = {
       crm = {

@@ -227,6 +227,9 @@ run "examples_complete_plans" {
 
 run "rejects_a_name_dynamodb_refuses" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     name = "swy test/schedule"
   }
@@ -235,6 +238,9 @@ run "rejects_a_name_dynamodb_refuses" {
 
 run "rejects_a_too_short_name" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     name = "ab"
   }
@@ -243,6 +249,9 @@ run "rejects_a_too_short_name" {
 
 run "rejects_an_empty_hash_key_name" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     hash_key = { name = "" }
   }
@@ -251,6 +260,9 @@ run "rejects_an_empty_hash_key_name" {
 
 run "rejects_an_unknown_hash_key_type" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     hash_key = { name = "pk", type = "BOOL" }
   }
@@ -259,6 +271,9 @@ run "rejects_an_unknown_hash_key_type" {
 
 run "rejects_an_empty_range_key_name" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     range_key = { name = "" }
   }
@@ -267,6 +282,9 @@ run "rejects_an_empty_range_key_name" {
 
 run "rejects_an_unknown_range_key_type" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     range_key = { name = "sk", type = "SS" }
   }
@@ -275,6 +293,9 @@ run "rejects_an_unknown_range_key_type" {
 
 run "rejects_a_range_key_equal_to_the_hash_key" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     range_key = { name = "pk" }
   }
@@ -283,6 +304,9 @@ run "rejects_a_range_key_equal_to_the_hash_key" {
 
 run "rejects_an_unknown_billing_mode" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     billing_mode = "ON_DEMAND"
   }
@@ -291,6 +315,9 @@ run "rejects_an_unknown_billing_mode" {
 
 run "rejects_provisioned_without_capacity" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     billing_mode = "PROVISIONED"
   }
@@ -299,6 +326,9 @@ run "rejects_provisioned_without_capacity" {
 
 run "rejects_capacity_with_pay_per_request" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     provisioned = { read = 5, write = 5 }
   }
@@ -307,6 +337,9 @@ run "rejects_capacity_with_pay_per_request" {
 
 run "rejects_zero_or_fractional_capacity" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     billing_mode = "PROVISIONED"
     provisioned  = { read = 0, write = 1.5 }
@@ -316,6 +349,9 @@ run "rejects_zero_or_fractional_capacity" {
 
 run "rejects_a_key_alias_for_kms_key_arn" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     kms_key_arn = "arn:aws:kms:eu-west-1:111111111111:alias/platform"
   }
@@ -324,6 +360,9 @@ run "rejects_a_key_alias_for_kms_key_arn" {
 
 run "rejects_a_bare_key_id_for_kms_key_arn" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     kms_key_arn = "22222222-2222-2222-2222-222222222222"
   }
@@ -332,6 +371,9 @@ run "rejects_a_bare_key_id_for_kms_key_arn" {
 
 run "rejects_an_empty_ttl_attribute" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     ttl_attribute = ""
   }
@@ -340,6 +382,9 @@ run "rejects_an_empty_ttl_attribute" {
 
 run "rejects_an_unknown_stream_view_type" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     stream_view_type = "NEW_IMAGES"
   }

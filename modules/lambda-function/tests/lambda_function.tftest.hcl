@@ -124,6 +124,9 @@ run "xray_sdk_tracing_is_opt_in" {
 
 run "rejects_unknown_tracing" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
 
   variables {
     tracing = "otel"
@@ -189,6 +192,9 @@ run "no_data_path_when_none_is_named" {
 
 run "rejects_an_endpoint_as_via_service" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
 
   variables {
     kms_via_services = ["dynamodb.eu-west-1.amazonaws.com"]
@@ -212,6 +218,9 @@ run "dead_letter_topic_in_another_partition_gets_publish" {
 
 run "rejects_wildcard_action" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
 
   variables {
     policy_statements = {
@@ -224,6 +233,9 @@ run "rejects_wildcard_action" {
 
 run "rejects_star_resource" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
 
   variables {
     policy_statements = {
@@ -236,6 +248,9 @@ run "rejects_star_resource" {
 
 run "rejects_bad_retention" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
 
   variables {
     log_retention_days = 10
@@ -246,6 +261,9 @@ run "rejects_bad_retention" {
 
 run "rejects_kms_alias" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
 
   variables {
     kms_key_arn = "alias/aws/lambda"
@@ -256,6 +274,9 @@ run "rejects_kms_alias" {
 
 run "rejects_non_zip_package" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
 
   variables {
     package_path = "lambdas/audit"

@@ -91,6 +91,9 @@ run "an_existing_topic_is_used_as_is" {
 
 run "rejects_plain_http_endpoints" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the platform
+  }
 
   variables {
     alarm_topic = { subscriptions = [{ protocol = "https", endpoint = "http://events.example.com/enqueue" }] }
@@ -101,6 +104,9 @@ run "rejects_plain_http_endpoints" {
 
 run "rejects_other_protocols" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the platform
+  }
 
   variables {
     alarm_topic = { subscriptions = [{ protocol = "sms", endpoint = "+15555550100" }] }
@@ -111,6 +117,9 @@ run "rejects_other_protocols" {
 
 run "rejects_a_malformed_email" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the platform
+  }
 
   variables {
     alarm_topic = { subscriptions = [{ protocol = "email", endpoint = "oncall" }] }
@@ -121,6 +130,9 @@ run "rejects_a_malformed_email" {
 
 run "rejects_subscriptions_to_an_existing_topic" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the platform
+  }
 
   variables {
     alarm_topic = {
@@ -147,6 +159,9 @@ run "dlq_operators_reach_the_registration_key" {
 
 run "rejects_an_operator_that_is_not_a_role" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the platform
+  }
 
   variables {
     dlq_operator_role_arns = ["arn:aws:iam::111111111111:user/alice"]

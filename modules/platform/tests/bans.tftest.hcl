@@ -86,6 +86,9 @@ run "reserved_concurrency_accepts_the_bans_functions" {
 
 run "rejects_infinite_stream_retries" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the platform
+  }
   variables {
     bans = { enabled = true, maximum_retry_attempts = -1 }
   }
@@ -94,6 +97,9 @@ run "rejects_infinite_stream_retries" {
 
 run "rejects_infinite_record_age" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the platform
+  }
   variables {
     bans = { enabled = true, maximum_record_age_in_seconds = -1 }
   }

@@ -80,6 +80,9 @@ run "enabled_ledger_is_wired_through_the_convoy" {
 
 run "rejects_zero_intake_groups" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the platform
+  }
   variables {
     ledger = { enabled = true, intake_groups = 0 }
   }

@@ -95,6 +95,9 @@ run "registration_workload" {
 
 run "rejects_registration_concurrency_below_two" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the platform
+  }
 
   variables {
     registration = { maximum_concurrency = 1 }
@@ -119,6 +122,9 @@ run "sandbox_may_switch_data_protection_off" {
 
 run "prod_may_not_switch_data_protection_off" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the platform
+  }
 
   variables {
     environment     = "prod"
@@ -130,6 +136,9 @@ run "prod_may_not_switch_data_protection_off" {
 
 run "rejects_concurrency_below_two" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the platform
+  }
 
   variables {
     audit = { maximum_concurrency = 1 }
@@ -140,6 +149,9 @@ run "rejects_concurrency_below_two" {
 
 run "rejects_bad_prefix" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the platform
+  }
 
   variables {
     name_prefix = "Switchyard_Dev"
@@ -150,6 +162,9 @@ run "rejects_bad_prefix" {
 
 run "rejects_negative_reserved_concurrency" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the platform
+  }
   variables {
     reserved_concurrency = { audit = -1 }
   }
@@ -221,6 +236,9 @@ run "voting_sandbox_can_be_destroyed" {
 
 run "voting_rejects_concurrency_below_two" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the platform
+  }
 
   variables {
     voting = { maximum_concurrency = 1 }
@@ -231,6 +249,9 @@ run "voting_rejects_concurrency_below_two" {
 
 run "voting_rejects_unknown_access_control" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the platform
+  }
 
   variables {
     voting = { access_control = "open" }

@@ -148,6 +148,9 @@ run "registration_api_throttling_follows_the_variable" {
 
 run "registration_api_rejects_zero_rate" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the platform
+  }
 
   variables {
     registration_api = { rate_limit = 0 }

@@ -48,6 +48,9 @@ run "on_with_https_partners" {
 
 run "refuses_insecure_endpoints_outside_the_sandbox" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the platform
+  }
 
   variables {
     webhooks = {

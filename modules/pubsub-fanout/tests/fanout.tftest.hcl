@@ -282,6 +282,9 @@ run "consumer_functions_get_least_privilege" {
 
 run "rejects_bad_subscriber_key" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     subscribers = { "Sales_Lead" = { handler = "a.handler.lambda_handler", package_path = "tests/fixtures/handler.zip" } }
   }
@@ -290,6 +293,9 @@ run "rejects_bad_subscriber_key" {
 
 run "rejects_filter_policy_that_is_not_a_json_object" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     subscribers = { pro = { handler = "a.handler.lambda_handler", package_path = "tests/fixtures/handler.zip", filter_policy = "plan = pro" } }
   }
@@ -298,6 +304,9 @@ run "rejects_filter_policy_that_is_not_a_json_object" {
 
 run "rejects_unknown_filter_scope" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     subscribers = { pro = { handler = "a.handler.lambda_handler", package_path = "tests/fixtures/handler.zip", filter_policy = "{\"plan\":[\"pro\"]}", filter_policy_scope = "Body" } }
   }
@@ -306,6 +315,9 @@ run "rejects_unknown_filter_scope" {
 
 run "rejects_concurrency_below_two" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     subscribers = { pro = { handler = "a.handler.lambda_handler", package_path = "tests/fixtures/handler.zip", maximum_concurrency = 1 } }
   }
@@ -314,6 +326,9 @@ run "rejects_concurrency_below_two" {
 
 run "rejects_large_batch_without_window" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     subscribers = { pro = { handler = "a.handler.lambda_handler", package_path = "tests/fixtures/handler.zip", batch_size = 100, maximum_batching_window_in_seconds = 0 } }
   }
@@ -322,6 +337,9 @@ run "rejects_large_batch_without_window" {
 
 run "rejects_the_reserved_dead_letter_queue_variable" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     subscribers = { pro = {
       handler               = "a.handler.lambda_handler"
@@ -334,6 +352,9 @@ run "rejects_the_reserved_dead_letter_queue_variable" {
 
 run "rejects_a_name_too_long_for_iam_role_names" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     name = "swy-a-very-long-platform-prefix-and-more-x"
   }
@@ -342,6 +363,9 @@ run "rejects_a_name_too_long_for_iam_role_names" {
 
 run "rejects_a_subscriber_key_too_long_for_iam_role_names" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     subscribers = { a-very-long-subscribr = { handler = "a.handler.lambda_handler", package_path = "tests/fixtures/handler.zip" } }
   }
@@ -350,6 +374,9 @@ run "rejects_a_subscriber_key_too_long_for_iam_role_names" {
 
 run "rejects_an_empty_subscriber_map" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     subscribers = {}
   }
@@ -358,6 +385,9 @@ run "rejects_an_empty_subscriber_map" {
 
 run "rejects_a_package_that_is_not_a_zip" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     subscribers = { pro = { handler = "a.handler.lambda_handler", package_path = "lambdas/registration_sales_lead" } }
   }

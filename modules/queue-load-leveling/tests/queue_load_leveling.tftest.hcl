@@ -192,6 +192,9 @@ run "write_only_api" {
 
 run "rejects_concurrency_of_one" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     maximum_concurrency = 1
   }
@@ -200,6 +203,9 @@ run "rejects_concurrency_of_one" {
 
 run "rejects_concurrency_above_1000" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     maximum_concurrency = 1001
   }
@@ -208,6 +214,9 @@ run "rejects_concurrency_above_1000" {
 
 run "rejects_short_visibility_timeout" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     visibility_timeout_seconds = 60
   }
@@ -216,6 +225,9 @@ run "rejects_short_visibility_timeout" {
 
 run "rejects_unknown_access_control" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     access_control = "none"
   }
@@ -224,6 +236,9 @@ run "rejects_unknown_access_control" {
 
 run "rejects_leading_slash_path" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     write_route = { path = "/polls/{pollId}/votes", schema = "{\"type\":\"object\"}" }
   }
@@ -232,6 +247,9 @@ run "rejects_leading_slash_path" {
 
 run "rejects_schema_that_is_not_json_schema" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     write_route = { path = "votes", schema = "not json" }
   }
@@ -240,6 +258,9 @@ run "rejects_schema_that_is_not_json_schema" {
 
 run "rejects_write_get" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     write_route = { path = "votes", http_method = "GET", schema = "{\"type\":\"object\"}" }
   }
@@ -248,6 +269,9 @@ run "rejects_write_get" {
 
 run "rejects_writable_read_action" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     read_route = {
       path              = "results"
@@ -262,6 +286,9 @@ run "rejects_writable_read_action" {
 
 run "rejects_big_batch_without_window" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     batch_size                         = 100
     maximum_batching_window_in_seconds = 0
@@ -271,6 +298,9 @@ run "rejects_big_batch_without_window" {
 
 run "rejects_template_that_does_not_send" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     request_template = "Action=DeleteQueue"
   }

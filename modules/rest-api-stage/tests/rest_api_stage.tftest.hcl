@@ -110,6 +110,9 @@ run "extra_fields_join_the_access_log_line" {
 
 run "rejects_extra_fields_that_are_not_context_variables" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     access_log_extra_fields = { caller = "someone" }
   }
@@ -118,6 +121,9 @@ run "rejects_extra_fields_that_are_not_context_variables" {
 
 run "rejects_a_zero_rate" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     throttling = { rate_limit = 0, burst_limit = 10 }
   }
@@ -126,6 +132,9 @@ run "rejects_a_zero_rate" {
 
 run "rejects_a_retention_cloudwatch_does_not_offer" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     log_retention_days = 10
   }
@@ -134,6 +143,9 @@ run "rejects_a_retention_cloudwatch_does_not_offer" {
 
 run "rejects_an_alias_for_the_key" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     log_kms_key_arn = "alias/logs"
   }

@@ -176,6 +176,9 @@ run "group_key_from_a_message_attribute_and_hashed_intake_groups" {
 
 run "rejects_a_group_key_in_two_places" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     group_key = { json_field = "orderId", message_attribute = "orderId" }
   }
@@ -184,6 +187,9 @@ run "rejects_a_group_key_in_two_places" {
 
 run "rejects_a_missing_group_key" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     group_key = {}
   }
@@ -192,6 +198,9 @@ run "rejects_a_missing_group_key" {
 
 run "rejects_a_json_path_with_brackets" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     group_key = { json_field = "$.eventDetails[0]" }
   }
@@ -200,6 +209,9 @@ run "rejects_a_json_path_with_brackets" {
 
 run "rejects_an_intake_receive_budget_that_skips_would_exhaust" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     intake_max_receive_count = 3
   }
@@ -208,6 +220,9 @@ run "rejects_an_intake_receive_budget_that_skips_would_exhaust" {
 
 run "rejects_zero_intake_groups" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     intake_groups = 0
   }
@@ -216,6 +231,9 @@ run "rejects_zero_intake_groups" {
 
 run "rejects_a_fractional_intake_group_count" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     intake_groups = 2.5
   }
@@ -224,6 +242,9 @@ run "rejects_a_fractional_intake_group_count" {
 
 run "rejects_a_consumer_batch_above_ten" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     consumer = {
       function_arn = "arn:aws:lambda:eu-west-1:111111111111:function:swy-test-ledger-consumer"
@@ -237,6 +258,9 @@ run "rejects_a_consumer_batch_above_ten" {
 
 run "rejects_a_processor_batch_above_ten" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     processor = {
       function_arn = "arn:aws:lambda:eu-west-1:111111111111:function:swy-test-ledger-processor"
@@ -250,6 +274,9 @@ run "rejects_a_processor_batch_above_ten" {
 
 run "rejects_a_batching_window_on_fifo" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     consumer = {
       function_arn                       = "arn:aws:lambda:eu-west-1:111111111111:function:swy-test-ledger-consumer"

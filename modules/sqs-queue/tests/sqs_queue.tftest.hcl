@@ -251,6 +251,9 @@ run "examples_complete_plans" {
 
 run "rejects_dlq_retention_not_longer_than_the_queue" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     message_retention_seconds     = 1209600
     dlq_message_retention_seconds = 1209600
@@ -260,6 +263,9 @@ run "rejects_dlq_retention_not_longer_than_the_queue" {
 
 run "rejects_batching_window_on_fifo" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     fifo     = {}
     consumer = { function_arn = "arn:aws:lambda:eu-west-1:111111111111:function:f", role_name = "f-role", timeout = 30, maximum_batching_window_in_seconds = 5 }
@@ -269,6 +275,9 @@ run "rejects_batching_window_on_fifo" {
 
 run "rejects_fifo_batch_above_ten" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     fifo     = {}
     consumer = { function_arn = "arn:aws:lambda:eu-west-1:111111111111:function:f", role_name = "f-role", timeout = 30, batch_size = 11 }
@@ -278,6 +287,9 @@ run "rejects_fifo_batch_above_ten" {
 
 run "rejects_concurrency_below_two" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     consumer = { function_arn = "arn:aws:lambda:eu-west-1:111111111111:function:f", role_name = "f-role", timeout = 30, maximum_concurrency = 1 }
   }
@@ -286,6 +298,9 @@ run "rejects_concurrency_below_two" {
 
 run "rejects_a_filter_that_is_not_a_json_object" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     consumer = { function_arn = "arn:aws:lambda:eu-west-1:111111111111:function:f", role_name = "f-role", timeout = 30, filter_patterns = ["kind = order"] }
   }
@@ -294,6 +309,9 @@ run "rejects_a_filter_that_is_not_a_json_object" {
 
 run "rejects_no_senders" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     senders = {}
   }
@@ -302,6 +320,9 @@ run "rejects_no_senders" {
 
 run "rejects_a_service_sender_without_source_arn" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     senders = { services = [{ principal = "sns.amazonaws.com", source_arns = [] }] }
   }
@@ -310,6 +331,9 @@ run "rejects_a_service_sender_without_source_arn" {
 
 run "rejects_a_user_as_sender" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     senders = { principal_arns = ["arn:aws:iam::111111111111:user/alice"] }
   }
@@ -318,6 +342,9 @@ run "rejects_a_user_as_sender" {
 
 run "rejects_visibility_below_six_times_the_timeout" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     visibility_timeout_seconds = 60
   }
@@ -326,6 +353,9 @@ run "rejects_visibility_below_six_times_the_timeout" {
 
 run "rejects_a_name_with_fifo_suffix" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     name = "swy-test-orders.fifo"
   }
@@ -334,6 +364,9 @@ run "rejects_a_name_with_fifo_suffix" {
 
 run "rejects_a_key_alias" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     kms_master_key_id = "alias/aws/sqs"
   }

@@ -188,6 +188,9 @@ run "with_a_cmk_on_the_on_failure_queue_the_handler_may_encrypt_for_it" {
 
 run "rejects_infinite_retries" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     handler = { function_arn = "arn:aws:lambda:eu-west-1:111111111111:function:f", role_name = "f", maximum_retry_attempts = -1 }
   }
@@ -196,6 +199,9 @@ run "rejects_infinite_retries" {
 
 run "rejects_infinite_record_age" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     handler = { function_arn = "arn:aws:lambda:eu-west-1:111111111111:function:f", role_name = "f", maximum_record_age_in_seconds = -1 }
   }
@@ -204,6 +210,9 @@ run "rejects_infinite_record_age" {
 
 run "rejects_a_batch_size_over_lambdas_limit" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     handler = { function_arn = "arn:aws:lambda:eu-west-1:111111111111:function:f", role_name = "f", batch_size = 10001 }
   }
@@ -212,6 +221,9 @@ run "rejects_a_batch_size_over_lambdas_limit" {
 
 run "rejects_a_role_arn_for_role_name" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     handler = { function_arn = "arn:aws:lambda:eu-west-1:111111111111:function:f", role_name = "arn:aws:iam::111111111111:role/f" }
   }
@@ -220,6 +232,9 @@ run "rejects_a_role_arn_for_role_name" {
 
 run "rejects_a_stream_without_the_old_image" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     stream_view_type = "KEYS_ONLY"
   }
@@ -228,6 +243,9 @@ run "rejects_a_stream_without_the_old_image" {
 
 run "rejects_an_iterator_age_alarm_past_the_streams_retention" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     iterator_age_alarm_seconds = 86400
   }
@@ -236,6 +254,9 @@ run "rejects_an_iterator_age_alarm_past_the_streams_retention" {
 
 run "rejects_an_alias_for_the_table_key" {
   command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the module
+  }
   variables {
     kms_key_arn = "alias/aws/dynamodb"
   }
