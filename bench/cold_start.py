@@ -51,6 +51,7 @@ FUNCTION_ENV = {
     "VOTES_TABLE_NAME": "votes",
     "TALLIES_TABLE_NAME": "tallies",
     "DEAD_LETTER_QUEUE_URL": "https://sqs.eu-west-1.amazonaws.com/111111111111/dlq",
+    "VOTER_IDENTITY": "body",  # the bench's messages name the voter in the body
 }
 
 # Runs in the fresh interpreter: the clock starts before anything of the handler is imported.

@@ -37,6 +37,7 @@ LAMBDA_ENV = {
     "VOTES_TABLE_NAME": "votes",
     "TALLIES_TABLE_NAME": "tallies",
     "DEAD_LETTER_QUEUE_URL": "https://sqs.eu-west-1.amazonaws.com/111111111111/dlq",
+    "VOTER_IDENTITY": "body",  # the bench's messages name the voter in the body
 }
 
 

@@ -650,6 +650,120 @@ def iam_enforcement() -> None:
     moto_api_urls.url_paths["{0}" + IAM_ENFORCEMENT_PATH] = iam_enforcement_view
 
 
+EXECUTE_API_AUTHORIZE_PATH = "/moto-api/switchyard/execute-api-authorize"
+
+
+def _issued_key(access_key_id: str, headers: dict[str, str]) -> Any:
+    """The emulator-issued key (IAM user key or sts:AssumeRole session) behind an access key id,
+    in whichever simulated account issued it; None when no account did (or the token is wrong)."""
+    from moto.iam import access_control
+    from moto.iam.models import iam_backends
+
+    for account, partitions in list(iam_backends.items()):
+        for partition, backend in list(partitions.items()):
+            if access_key_id not in backend.access_keys:
+                continue
+            try:
+                return access_control.create_access_key(account, partition, access_key_id, headers)
+            except access_control.CreateAccessKeyFailure:
+                return None
+    return None
+
+
+def authorize_execute_api(request: dict[str, Any]) -> dict[str, Any]:
+    """API Gateway's AWS_IAM authorization of one request, which moto does not do.
+
+    `request`: the caller's `method`, `url` (as signed: https://<api>.execute-api.<region>.
+    amazonaws.com/<stage>/<path>), `headers`, `body`, and `resource`, the method ARN
+    (arn:aws:execute-api:<region>:<account>:<api>/<stage>/<METHOD>/<path>). As API Gateway: no
+    SigV4 Authorization is 403 "Missing Authentication Token"; a key the emulator did not
+    issue, a credential scoped to another service or a signature that does not match the
+    request is 403; so is a caller whose identity policies (moto's evaluation: no resource
+    policies, boundaries or conditions) do not allow execute-api:Invoke on the resource.
+    Allowed: {"status": 200, "identity": {caller, user, userArn, accountId}}, what
+    $context.identity holds (caller and user: the IAM user id, or role-id:session-name).
+    """
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from moto.iam import access_control
+    from moto.iam.models import iam_backends
+
+    headers = {str(k): str(v) for k, v in request.get("headers", {}).items()}
+    lower = {k.lower(): v for k, v in headers.items()}
+    authorization = lower.get("authorization", "")
+    if not authorization.startswith("AWS4-HMAC-SHA256 "):
+        return {"status": 403, "message": "Missing Authentication Token"}
+    scope = authorization.partition("Credential=")[2].partition(",")[0].split("/")
+    if len(scope) != 5:
+        return {"status": 403, "message": "Authorization header requires 'Credential' parameter."}
+    access_key_id, _, region, service, _ = scope
+    if service != "execute-api":
+        return {
+            "status": 403,
+            "message": f"Credential should be scoped to correct service: 'execute-api'. not '{service}'",
+        }
+    if "x-amz-security-token" in lower:
+        headers.setdefault("X-Amz-Security-Token", lower["x-amz-security-token"])
+    key = _issued_key(access_key_id, headers)
+    if key is None:
+        return {"status": 403, "message": "The security token included in the request is invalid."}
+    signed = authorization.partition("SignedHeaders=")[2].partition(",")[0].split(";")
+    aws_request = AWSRequest(
+        method=request["method"],
+        url=request["url"],
+        data=request.get("body") or "",
+        headers={k: v for k, v in headers.items() if k.lower() in signed},
+    )
+    aws_request.context["timestamp"] = lower.get("x-amz-date", "")
+    auth = SigV4Auth(key.create_credentials(), "execute-api", region)
+    expected = auth.signature(auth.string_to_sign(aws_request, auth.canonical_request(aws_request)), aws_request)
+    if authorization.partition("Signature=")[2].partition(",")[0] != expected:
+        return {
+            "status": 403,
+            "message": "The request signature we calculated does not match the signature you provided.",
+        }
+    resource = str(request["resource"])
+    permitted = False
+    for policy in key.collect_policies():
+        verdict = access_control.IAMPolicy(policy).is_action_permitted("execute-api:Invoke", resource)
+        if verdict == access_control.PermissionResult.DENIED:
+            permitted = False
+            break
+        permitted = permitted or verdict == access_control.PermissionResult.PERMITTED
+    if not permitted:
+        return {
+            "status": 403,
+            "message": f"User: {key.arn} is not authorized to perform: execute-api:Invoke on resource: {resource}",
+        }
+    if isinstance(key, access_control.IAMUserAccessKey):
+        user = iam_backends[key.account_id][key.partition].get_user(key._owner_user_name)
+        principal = user.id
+    else:
+        role = iam_backends[key.account_id][key.partition].get_role(key._owner_role_name)
+        principal = f"{role.id}:{key._session_name}"
+    identity = {"caller": principal, "user": principal, "userArn": key.arn, "accountId": key.account_id}
+    return {"status": 200, "identity": identity}
+
+
+def execute_api_authorization() -> None:
+    """`POST /moto-api/switchyard/execute-api-authorize {"requests": [...]}` answers
+    {"results": [authorize_execute_api(r), ...]} (the harness plays API Gateway, moto does not
+    authorize execute-api calls). Many requests per call only cut round trips."""
+    from moto.moto_api._internal import urls as moto_api_urls
+
+    def view(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
+        try:
+            requests = json.loads(request.get_data())["requests"]
+            if not isinstance(requests, list):
+                raise TypeError("requests must be a list")
+            results = [authorize_execute_api(r) for r in requests]
+        except (ValueError, KeyError, TypeError) as error:
+            return 400, {}, json.dumps({"message": f"bad request: {error}"})
+        return 200, {"Content-Type": "application/json"}, json.dumps({"results": results})
+
+    moto_api_urls.url_paths["{0}" + EXECUTE_API_AUTHORIZE_PATH] = view
+
+
 def apply_all() -> None:
     compact_sqs_redrive_policy()
     passive_event_source_mappings()
@@ -661,4 +775,5 @@ def apply_all() -> None:
     ttl_expiry()
     api_destination_body_and_auth()
     iam_enforcement()
+    execute_api_authorization()
     serialized_writes()  # last: it wraps what the patches above installed

@@ -1,9 +1,14 @@
 """Plays a deployed REST API's AWS integrations, which the emulator stores but does not run.
 
-Everything is read back from the emulator's API Gateway API (method, validator, model,
-integration URI, credentials role, request and response templates), never from our own
-Terraform, so what is tested is what was deployed:
+Everything is read back from the emulator's API Gateway API (method, authorization type,
+validator, model, integration URI, credentials role, request and response templates), never
+from our own Terraform, so what is tested is what was deployed:
 
+- a method with AWS_IAM authorization admits only a request SigV4-signed (service
+  execute-api) with credentials the emulator issued, whose identity policies allow
+  execute-api:Invoke on the method ARN; the emulator decides (emulator_patches.
+  authorize_execute_api), before the body is validated, as API Gateway does; anything else is
+  a 403 and nothing is sent. The signer fills $context.identity (caller, user, userArn, accountId);
 - the request body is validated against the method's model (JSON Schema draft-04, as API
   Gateway does): a bad body is a 400 and nothing is sent;
 - the integration's request template is rendered with a real Velocity engine (emulation.harness.vtl);
@@ -24,10 +29,10 @@ import json
 import re
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 from urllib.parse import parse_qsl, urlencode
 
 import fastjsonschema
@@ -36,6 +41,7 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
+from emulation.emulator_patches import EXECUTE_API_AUTHORIZE_PATH
 from emulation.harness import vtl
 from emulation.harness.accounts import SimulatedAccount
 from emulation.harness.iam_enforcement import operator_session
@@ -53,6 +59,26 @@ class Response:
 
     def json(self) -> Any:
         return json.loads(self.body)
+
+
+class Call(NamedTuple):
+    """One request to a method: its body, path parameters, receive time and HTTP headers."""
+
+    body: str
+    path: dict[str, str]
+    request_time_ms: int
+    headers: Mapping[str, str] = {}
+
+
+def signed_headers(credentials: Credentials, method: str, url: str, body: str, region: str) -> dict[str, str]:
+    """The headers a caller's SDK sends to an IAM-authorised API: SigV4 for execute-api."""
+    request = AWSRequest(method=method, url=url, data=body, headers={"Content-Type": "application/json"})
+    SigV4Auth(credentials, "execute-api", region).add_auth(request)
+    return dict(request.headers)
+
+
+def _forbidden(message: str) -> Response:
+    return Response(403, json.dumps({"message": message}), "")
 
 
 @dataclass
@@ -75,6 +101,7 @@ class DeployedMethod:
         self.integration = self.method["methodIntegration"]
         self.request_template: str = self.integration["requestTemplates"]["application/json"]
         self.stage = apigateway.get_stages(restApiId=rest_api_id)["item"][0]["stageName"]
+        self.authorization_type: str = self.method.get("authorizationType", "NONE")
         self.validator: Callable[[Any], Any] | None = None
         self.schema: dict[str, Any] | None = None
         model_name = (self.method.get("requestModels") or {}).get("application/json")
@@ -104,6 +131,51 @@ class DeployedMethod:
 
     # -- request side ----------------------------------------------------------------------
 
+    def resource_path(self, path: dict[str, str]) -> str:
+        return re.sub(r"\{([A-Za-z0-9]+)\}", lambda m: path[m.group(1)], self.resource["path"])
+
+    def url(self, path: dict[str, str]) -> str:
+        """The invoke URL a caller sends (and signs) the request to."""
+        host = f"{self.rest_api_id}.execute-api.{self.account.region}.amazonaws.com"
+        return f"https://{host}/{self.stage}{self.resource_path(path)}"
+
+    def method_arn(self, path: dict[str, str]) -> str:
+        """What execute-api:Invoke is authorised on for this request."""
+        return (
+            f"arn:aws:execute-api:{self.account.region}:{self.account.account_id}:{self.rest_api_id}/"
+            f"{self.stage}/{self.http_method}{self.resource_path(path)}"
+        )
+
+    def authorize(self, calls: Sequence[Call]) -> list[dict[str, Any]]:
+        """API Gateway's verdict on each call's caller: {"status": 200, "identity": {...}} or
+        {"status": 403, "message": ...}. Without AWS_IAM every caller passes, unidentified."""
+        if self.authorization_type != "AWS_IAM":
+            return [{"status": 200, "identity": {}} for _ in calls]
+        verdicts: list[dict[str, Any]] = []
+        for start in range(0, len(calls), 500):  # one emulator round trip per 500 requests
+            requests = [
+                {
+                    "method": self.http_method,
+                    "url": self.url(call.path),
+                    "headers": dict(call.headers),
+                    "body": call.body,
+                    "resource": self.method_arn(call.path),
+                }
+                for call in calls[start : start + 500]
+            ]
+            answer = self._http.request(
+                "POST",
+                self.account.endpoint_url.rstrip("/") + EXECUTE_API_AUTHORIZE_PATH,
+                body=json.dumps({"requests": requests}),
+                headers={"Content-Type": "application/json"},
+            )
+            if answer.status != 200:
+                raise RuntimeError(
+                    f"the emulator's execute-api authorizer answered {answer.status}: {answer.data[:300]!r}"
+                )
+            verdicts += json.loads(answer.data)["results"]
+        return verdicts
+
     def validation_error(self, body: str) -> str | None:
         """API Gateway's verdict on the body: None when it may pass, else why it is a 400."""
         if self.validator is None:
@@ -118,9 +190,12 @@ class DeployedMethod:
             return f"[{error.message}]"
         return None
 
-    def _context(self, request_time_ms: int, *, request_id: str | None = None) -> dict[str, Any]:
+    def _context(
+        self, request_time_ms: int, *, request_id: str | None = None, caller: Mapping[str, str] | None = None
+    ) -> dict[str, Any]:
         """$context as API Gateway fills it for this method's stage, account and API."""
         return vtl.context(
+            caller=caller,
             request_id=request_id,
             request_time_ms=request_time_ms,
             http_method=self.http_method,
@@ -130,9 +205,10 @@ class DeployedMethod:
             api_id=self.rest_api_id,
         )
 
-    def _render(self, body: str, path: dict[str, str], request_time_ms: int) -> _Rendered:
+    def _render(self, call: Call, caller: Mapping[str, str]) -> _Rendered:
+        body, path, request_time_ms = call.body, call.path, call.request_time_ms
         request = vtl.Request(body=body, path=dict(path), header={"Content-Type": "application/json"})
-        ctx = self._context(request_time_ms, request_id=str(uuid.uuid4()))
+        ctx = self._context(request_time_ms, request_id=str(uuid.uuid4()), caller=caller)
         rendered = vtl.render(self.request_template, request, ctx)
         return _Rendered(request, ctx, parse_qsl(rendered, keep_blank_values=True, strict_parsing=True))
 
@@ -157,29 +233,35 @@ class DeployedMethod:
         body = vtl.render(self.success_template, rendered.request, rendered.context, payload=answer)
         return Response(int(self.success_status), body, rendered.context["requestId"])
 
-    def send(self, body: str, path: dict[str, str], *, request_time_ms: int) -> Response:
-        """One request exactly as API Gateway runs it: validate, render, SendMessage, respond."""
-        if (error := self.validation_error(body)) is not None:
-            return Response(400, json.dumps({"message": error}), "")
-        rendered = self._render(body, path, request_time_ms)
-        root = self._sqs_post(rendered.form)
-        message_id = root.findtext(".//sqs:MessageId", namespaces=_SQS_NS)
-        answer = json.dumps({"SendMessageResponse": {"SendMessageResult": {"MessageId": message_id}}})
-        return self._accepted(rendered, answer)
+    def send(
+        self, body: str, path: dict[str, str], *, request_time_ms: int, headers: Mapping[str, str] | None = None
+    ) -> Response:
+        """One request exactly as API Gateway runs it: authorize, validate, render, SendMessage, respond."""
+        return self.send_batched([Call(body, path, request_time_ms, headers or {})], batch=False)[0]
 
-    def send_batched(self, requests: Sequence[tuple[str, dict[str, str], int]]) -> list[Response]:
-        """Many requests: each validated and rendered alone, queued ten per SendMessageBatch.
+    def send_batched(self, calls: Sequence[Call], *, batch: bool = True) -> list[Response]:
+        """Many requests: each authorized, validated and rendered alone, queued ten per
+        SendMessageBatch (batch=False: one SendMessage each).
 
         The real API sends one SendMessage per request; batching only cuts the emulator's HTTP
         round trips. Each entry carries exactly the parameters the template rendered.
         """
-        responses: list[Response | None] = [None] * len(requests)
+        responses: list[Response | None] = [None] * len(calls)
         pending: list[tuple[int, _Rendered]] = []
-        for index, (body, path, request_time_ms) in enumerate(requests):
-            if (error := self.validation_error(body)) is not None:
+        for index, (call, verdict) in enumerate(zip(calls, self.authorize(calls), strict=True)):
+            if verdict["status"] != 200:
+                responses[index] = _forbidden(verdict["message"])
+            elif (error := self.validation_error(call.body)) is not None:
                 responses[index] = Response(400, json.dumps({"message": error}), "")
             else:
-                pending.append((index, self._render(body, path, request_time_ms)))
+                pending.append((index, self._render(call, verdict["identity"])))
+        if not batch:
+            for index, rendered in pending:
+                root = self._sqs_post(rendered.form)
+                message_id = root.findtext(".//sqs:MessageId", namespaces=_SQS_NS)
+                answer = json.dumps({"SendMessageResponse": {"SendMessageResult": {"MessageId": message_id}}})
+                responses[index] = self._accepted(rendered, answer)
+            return [r for r in responses if r is not None]
         for start in range(0, len(pending), 10):
             chunk = pending[start : start + 10]
             params: list[tuple[str, str]] = [("Action", "SendMessageBatch")]
@@ -202,14 +284,19 @@ class DeployedMethod:
 
     # -- DynamoDB integration --------------------------------------------------------------
 
-    def query(self, path: dict[str, str], *, request_time_ms: int) -> Response:
-        """A read route: render the request, call DynamoDB as the read role, render the answer."""
+    def query(
+        self, path: dict[str, str], *, request_time_ms: int, headers: Mapping[str, str] | None = None
+    ) -> Response:
+        """A read route: authorize, render the request, call DynamoDB as the read role, render the answer."""
         match = _DYNAMODB_URI.match(self.integration["uri"])
         if not match:
             raise ValueError(f"not a DynamoDB integration: {self.integration['uri']}")
         _, action = match.groups()
+        (verdict,) = self.authorize([Call("", path, request_time_ms, headers or {})])
+        if verdict["status"] != 200:
+            return _forbidden(verdict["message"])
         request = vtl.Request(path=dict(path))
-        ctx = self._context(request_time_ms)
+        ctx = self._context(request_time_ms, caller=verdict["identity"])
         call = json.loads(vtl.render(self.request_template, request, ctx))
         client = self.account.session.client(
             "dynamodb",

@@ -21,6 +21,7 @@ import base64
 import json
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -166,7 +167,9 @@ def context(
     source_ip: str = "203.0.113.10",
     api_key_id: str = "",
     validation_error: str = "",
+    caller: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
+    """$context; `caller`: what IAM authorization found (caller, user, userArn, accountId)."""
     moment = datetime.fromtimestamp(request_time_ms / 1000, UTC)
     return {
         "requestId": request_id or str(uuid.uuid4()),
@@ -178,7 +181,16 @@ def context(
         "stage": stage,
         "accountId": account_id,
         "apiId": api_id,
-        "identity": {"sourceIp": source_ip, "apiKeyId": api_key_id, "caller": "", "userAgent": "switchyard-harness"},
+        "identity": {
+            "sourceIp": source_ip,
+            "apiKeyId": api_key_id,
+            "caller": "",
+            "user": "",
+            "userArn": "",
+            "accountId": "",
+            "userAgent": "switchyard-harness",
+            **(caller or {}),
+        },
         "error": {"validationErrorString": validation_error, "message": validation_error},
     }
 

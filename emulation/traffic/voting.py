@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from botocore.credentials import Credentials
+
 from emulation.harness.accounts import SimulatedAccount
-from emulation.harness.apigateway import DeployedMethod
+from emulation.harness.apigateway import Call, DeployedMethod, signed_headers
 from emulation.harness.wiring import Harness
 
 NAME = "voting"
@@ -56,13 +58,16 @@ class PlannedVote:
     submitted_at_ms: int
     request_time_ms: int
     kind: str  # first, revote, out_of_order, duplicate, unknown_poll, unknown_choice, after_close, edge_invalid, dlq
-    raw_body: str | None = None
+    raw_body: str | None = None  # edge_invalid: what the model refuses (400) whoever the voter is
+    submitted_at_text: str | None = None  # dlq: a date the pattern admits that does not exist
 
-    @property
-    def body(self) -> str:
+    def body(self, names_voter: bool = True) -> str:
+        """What the voter sends: the body names the voter only where the API takes it from the
+        body (API key access); with IAM access the signer is the voter."""
         if self.raw_body is not None:
             return self.raw_body
-        return json.dumps({"userId": self.user_id, "choice": self.choice, "submittedAt": iso(self.submitted_at_ms)})
+        document = {"choice": self.choice, "submittedAt": self.submitted_at_text or iso(self.submitted_at_ms)}
+        return json.dumps({"userId": self.user_id, **document} if names_voter else document)
 
 
 @dataclass
@@ -189,9 +194,9 @@ def plan(
             template = EDGE_INVALID[(i // 2) % len(EDGE_INVALID)]
             raw = template.replace("%s", user_id, 1).replace("%s", iso(at), 1)
             planned.append(PlannedVote(poll_id, user_id, "", at, at, "edge_invalid", raw))
-        else:
-            raw = json.dumps({"userId": user_id, "choice": "yes", "submittedAt": IMPOSSIBLE_DATES[i % 3]})
-            planned.append(PlannedVote(poll_id, user_id, "yes", at, at, "dlq", raw))
+        else:  # the run id in the choice finds it in the DLQ, where the body is all that is left
+            impossible = IMPOSSIBLE_DATES[i % 3]
+            planned.append(PlannedVote(poll_id, user_id, f"{run_id}-yes", at, at, "dlq", None, impossible))
     planned.sort(key=lambda v: v.request_time_ms)
     return Plan(run_id, polls, planned)
 
@@ -214,6 +219,7 @@ class VotingResult:
     retried: int
     send_seconds: float
     drain_seconds: float
+    access: str = ""  # how callers were identified
 
     @property
     def counted(self) -> int:
@@ -257,6 +263,7 @@ class VotingResult:
     def summary_lines(self) -> list[str]:
         e = self.expected
         lines = [
+            f"access: {self.access}",
             f"{self.plan_size} requests: {self.status_counts[202]} accepted (202), {self.status_counts[400]} refused "
             f"by the model (400); sent in {self.send_seconds:.1f}s, drained in {self.drain_seconds:.1f}s "
             f"({self.batches} batches of up to {self.largest_batch}, {self.retried} retried)",
@@ -271,6 +278,55 @@ class VotingResult:
             mark = "==" if self.api_tallies[poll] == self.expected_tallies.get(poll) else "!="
             lines.append(f"GET /polls/{poll}/results -> {dict(sorted(self.api_tallies[poll].items()))} {mark} expected")
         return lines
+
+
+@dataclass
+class Voters:
+    """Who sends each planned vote. With IAM access (the platform's default) each voter signs
+    with their own session of the voting caller role (session name = the planned user id), so
+    the API's callerId, role-id:session, is the voter; behind an API key the body names them."""
+
+    signed: bool
+    role_id: str = ""
+    sessions: dict[str, Any] = field(default_factory=dict)  # user id -> botocore Credentials
+
+    @classmethod
+    def of(cls, account: SimulatedAccount, voting: dict[str, Any], users: set[str]) -> Voters:
+        if voting["access_control"] != "iam":
+            return cls(signed=False)
+        role_arn = voting["caller_role_arn"]
+        # A voter's front end in the account takes the role (the sandbox trusts its principals).
+        sts, iam = account.client("sts"), account.client("iam")
+        role_id = iam.get_role(RoleName=role_arn.rsplit("/", 1)[1])["Role"]["RoleId"]
+        sessions = {}
+        for user in sorted(users):
+            c = sts.assume_role(RoleArn=role_arn, RoleSessionName=user)["Credentials"]
+            sessions[user] = Credentials(c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"])
+        return cls(signed=True, role_id=role_id, sessions=sessions)
+
+    def describe(self) -> str:
+        if not self.signed:
+            return "api_key: the body names the voter"
+        return (
+            f"iam: {len(self.sessions)} voters, each signing (SigV4) with their own session of the caller role; "
+            f"votes counted under {self.role_id}:<session>"
+        )
+
+    def headers(self, method: DeployedMethod, user: str, path: dict[str, str], body: str) -> dict[str, str]:
+        if not self.signed:
+            return {}
+        return signed_headers(self.sessions[user], method.http_method, method.url(path), body, method.account.region)
+
+    def call(self, method: DeployedMethod, vote: PlannedVote, path: dict[str, str]) -> Call:
+        body = vote.body(names_voter=not self.signed)
+        return Call(body, path, vote.request_time_ms, self.headers(method, vote.user_id, path, body))
+
+    def as_planned(self, winners: dict[tuple[str, str], tuple[int, str]]) -> dict[tuple[str, str], tuple[int, str]]:
+        """Stored winners keyed by planned user id: a signed vote is stored under role-id:session."""
+        if not self.signed:
+            return winners
+        prefix = f"{self.role_id}:"
+        return {(p, u.removeprefix(prefix) if u.startswith(prefix) else u): w for (p, u), w in winners.items()}
 
 
 def publish_polls(account: SimulatedAccount, table: str, polls: dict[str, tuple[list[str], int]]) -> None:
@@ -323,8 +379,10 @@ def run(
 
     methods = Harness.of(outputs).voting
     write = DeployedMethod(account, methods.write.rest_api_id, methods.write.resource_id, methods.write.http_method)
+    read = DeployedMethod(account, methods.read.rest_api_id, methods.read.resource_id, methods.read.http_method)
     (player,) = account.sqs_players(voting["function_name"])
-    requests = [(v.body, {"pollId": v.poll_id}, v.request_time_ms) for v in the_plan.votes]
+    voters = Voters.of(account, voting, {v.user_id for v in the_plan.votes})
+    requests = [voters.call(write, v, {"pollId": v.poll_id}) for v in the_plan.votes]
     responses = []
     send_seconds = drain_seconds = 0.0
     # Arrivals and draining interleave, as they do behind a real API. It also keeps the emulated
@@ -333,7 +391,7 @@ def run(
         chunk = requests[start : start + CHUNK]
         started = time.monotonic()
         singles = chunk[:SINGLE_REQUESTS] if start == 0 else []
-        responses += [write.send(body, path, request_time_ms=at) for body, path, at in singles]
+        responses += [write.send(c.body, c.path, request_time_ms=c.request_time_ms, headers=c.headers) for c in singles]
         responses += write.send_batched(chunk[len(singles) :])
         send_seconds += time.monotonic() - started
         started = time.monotonic()
@@ -345,11 +403,12 @@ def run(
         QueueUrl=voting["queue_url"],
         AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
     )["Attributes"]
-    read = DeployedMethod(account, methods.read.rest_api_id, methods.read.resource_id, methods.read.http_method)
     now_ms = int(time.time() * 1000)
     api_tallies = {}
+    reader = next(iter(sorted({v.user_id for v in the_plan.votes})))
     for poll_id in the_plan.polls:
-        answer = read.query({"pollId": poll_id}, request_time_ms=now_ms).json()
+        path = {"pollId": poll_id}
+        answer = read.query(path, request_time_ms=now_ms, headers=voters.headers(read, reader, path, "")).json()
         api_tallies[poll_id] = {choice: n for choice, n in answer["tallies"].items() if n}
     accepted_ids = {r.request_id for r in responses if r.status == 202}
     return VotingResult(
@@ -361,7 +420,7 @@ def run(
         metrics=player.environment.logs.metric_totals(),
         dead_letter_reasons=collect_dead_letters(sqs, voting["dlq_url"], the_plan.run_id),
         api_tallies={p: t for p, t in api_tallies.items() if t or expected.tallies.get(p)},
-        stored_winners=stored_winners(account, voting["votes_table_name"], the_plan.run_id),
+        stored_winners=voters.as_planned(stored_winners(account, voting["votes_table_name"], the_plan.run_id)),
         queue_left=sum(int(v) for v in attributes.values()),
         batches=player.stats.batches,
         batch_size=player.batch_size,
@@ -369,4 +428,5 @@ def run(
         retried=player.stats.retried,
         send_seconds=send_seconds,
         drain_seconds=drain_seconds,
+        access=voters.describe(),
     )

@@ -73,6 +73,7 @@ variable "voting" {
     message_retention_seconds          = optional(number)
     oldest_message_age_alarm_seconds   = optional(number)
     usage_plan_quota                   = optional(number)
+    caller_principal_arns              = optional(list(string))
     throttling = optional(object({
       rate_limit  = optional(number)
       burst_limit = optional(number)
@@ -102,9 +103,9 @@ variable "registration" {
 variable "ledger" {
   description = "Order-ledger workload (modules/platform ledger): off unless enabled; intake groups, high-throughput FIFO, sizing."
   type = object({
-    enabled             = optional(bool)
-    intake_groups       = optional(number)
-    high_throughput     = optional(bool)
+    enabled                  = optional(bool)
+    intake_groups            = optional(number)
+    high_throughput          = optional(bool)
     maximum_concurrency      = optional(number)
     max_receive_count        = optional(number)
     intake_max_receive_count = optional(number)

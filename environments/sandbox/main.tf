@@ -94,8 +94,12 @@ module "platform_prod" {
 
   reserved_concurrency = try(var.workloads["prod"].reserved_concurrency, {})
   audit                = try(var.workloads["prod"].audit, {})
-  voting               = try(var.workloads["prod"].voting, {})
-  registration         = try(var.workloads["prod"].registration, {})
+  # IAM access (the platform's default): a voter signs with a session of the caller role, which
+  # this account's principals may assume (tests/e2e/test_voting.py takes one session per voter).
+  voting = merge(try(var.workloads["prod"].voting, {}), {
+    caller_principal_arns = ["arn:aws:iam::${var.account_ids.prod}:root"]
+  })
+  registration = try(var.workloads["prod"].registration, {})
   # The registration DLQs' operator: the deploy role the bootstrap creates (the e2e redrives as it).
   dlq_operator_role_arns = ["arn:aws:iam::${var.account_ids.prod}:role/${local.accounts.prod.deploy_role_name}"]
 }

@@ -29,6 +29,7 @@ variable "workloads" {
       message_retention_seconds          = optional(number)
       oldest_message_age_alarm_seconds   = optional(number)
       usage_plan_quota                   = optional(number)
+      caller_principal_arns              = optional(list(string))
       throttling = optional(object({
         rate_limit  = optional(number)
         burst_limit = optional(number)

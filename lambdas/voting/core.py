@@ -8,7 +8,10 @@ No AWS, no Powertools. The rules:
   nothing, which is what makes the consumer idempotent without an idempotency table;
 - a vote for an unknown poll, for a choice the poll does not offer, or received (API Gateway's
   clock, not the caller's) at or after the poll's closing time is rejected with a reason;
-- a message that is not a vote at all is malformed: it can never succeed, so it is parked.
+- a message that is not a vote at all is malformed: it can never succeed, so it is parked;
+- who voted is either the API's caller (IAM access: the signer API Gateway put in message
+  attribute callerId, and a body that names a user is malformed) or, behind an API key, which
+  identifies no one, the body's userId (VoterIdentity).
 """
 
 from __future__ import annotations
@@ -30,11 +33,27 @@ from switchyard.inputs import InvalidInput, decode_json
 SCHEMA_FILE = Path(__file__).with_name("vote.schema.json")
 # Message attributes the API's mapping template adds (modules/queue-load-leveling).
 REQUIRED_ATTRIBUTES = ("pollId", "requestId", "receivedAtEpochMs")
+CALLER_ATTRIBUTE = "callerId"  # with IAM access: $context.identity.caller of the signed request
+
+
+class VoterIdentity(Enum):
+    CALLER = "caller"  # the request's signer (access_control = "iam"); the body names no user
+    BODY = "body"  # the body's userId (access_control = "api_key": nothing authenticates it)
+
+
+def body_schema(identity: VoterIdentity) -> dict[str, Any]:
+    """vote.schema.json, without userId when the caller is the voter (modules/platform/voting.tf
+    derives the API's model the same way): a body that names a user is then refused."""
+    schema: dict[str, Any] = decode_json(SCHEMA_FILE.read_text(), "vote.schema.json")
+    if identity is VoterIdentity.CALLER:
+        schema["required"] = [name for name in schema["required"] if name != "userId"]
+        schema["properties"] = {k: v for k, v in schema["properties"].items() if k != "userId"}
+    return schema
 
 
 @cache
-def _body_validator() -> Callable[[Any], Any]:
-    return fastjsonschema.compile(decode_json(SCHEMA_FILE.read_text(), "vote.schema.json"))
+def _body_validator(identity: VoterIdentity) -> Callable[[Any], Any]:
+    return fastjsonschema.compile(body_schema(identity))
 
 
 class MalformedVote(InvalidInput):
@@ -105,9 +124,10 @@ def to_epoch_ms(timestamp: str) -> int:
         raise MalformedVote(f"submittedAt {timestamp!r} is not a real date and time") from None
 
 
-def parse_vote(body: str, attributes: Mapping[str, str]) -> Vote:
+def parse_vote(body: str, attributes: Mapping[str, str], identity: VoterIdentity) -> Vote:
     """Build a vote from a queued message: the caller's body plus the API's message attributes."""
-    missing = [name for name in REQUIRED_ATTRIBUTES if not attributes.get(name)]
+    required = REQUIRED_ATTRIBUTES + ((CALLER_ATTRIBUTE,) if identity is VoterIdentity.CALLER else ())
+    missing = [name for name in required if not attributes.get(name)]
     if missing:
         raise MalformedVote(f"message attribute(s) {', '.join(missing)} missing: votes must come through the API")
     try:
@@ -115,7 +135,7 @@ def parse_vote(body: str, attributes: Mapping[str, str]) -> Vote:
     except InvalidInput as error:
         raise MalformedVote(error.reason) from None
     try:
-        _body_validator()(data)
+        _body_validator(identity)(data)
     except fastjsonschema.JsonSchemaValueException as error:
         raise MalformedVote(f"vote invalid: {error.message.replace('data', 'body', 1)}") from None
     try:
@@ -124,7 +144,7 @@ def parse_vote(body: str, attributes: Mapping[str, str]) -> Vote:
         raise MalformedVote("message attribute receivedAtEpochMs is not a number") from None
     return Vote(
         poll_id=attributes["pollId"],
-        user_id=data["userId"],
+        user_id=attributes[CALLER_ATTRIBUTE] if identity is VoterIdentity.CALLER else data["userId"],
         choice=data["choice"],
         submitted_at_ms=to_epoch_ms(data["submittedAt"]),
         request_id=attributes["requestId"],

@@ -1,5 +1,7 @@
 """SQS -> votes and tallies: screen each record, then write the batch's votes together.
 
+The voter is the request's signer (VOTER_IDENTITY=caller: message attribute callerId, set by
+the API with IAM access) or, behind an API key, the body's userId (VOTER_IDENTITY=body).
 Malformed messages (not a vote by vote.schema.json, or without the API's attributes) are parked
 in the DLQ with their reason (VotesMalformed); votes for an unknown poll or choice or after
 closing are refused with a reason and a metric (VotesRejected*), not parked; neither is retried.
@@ -21,7 +23,7 @@ import boto3
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from switchyard import runtime
-from switchyard.config import require_env
+from switchyard.config import ConfigurationError, require_env
 from switchyard.dead_letters import DeadLetterSink
 from voting import core
 from voting.adapters import MAX_VOTES_PER_TRANSACTION, PollDirectory, VoteStore
@@ -45,8 +47,17 @@ def dependencies() -> Dependencies:
     )
 
 
+@runtime.lazy
+def voter_identity() -> core.VoterIdentity:
+    value = require_env("VOTER_IDENTITY")["VOTER_IDENTITY"]
+    try:
+        return core.VoterIdentity(value)
+    except ValueError:
+        raise ConfigurationError(f"VOTER_IDENTITY must be caller or body, not {value!r}") from None
+
+
 def vote(record: SQSRecord) -> core.Vote:
-    return core.parse_vote(record.body, runtime.string_attributes(record))
+    return core.parse_vote(record.body, runtime.string_attributes(record), voter_identity())
 
 
 def refusal(candidate: core.Vote) -> runtime.Refusal | None:

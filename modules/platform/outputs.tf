@@ -30,12 +30,16 @@ output "audit" {
 }
 
 output "voting" {
-  description = "Voting workload: the API (invoke URL, id, stage, API key, access logs, alarms), queue, DLQ, tables, function."
+  description = "Voting workload: the API (invoke URL, id, stage, access control, route ARNs and the policy a caller needs, the caller role, API key, access logs, alarms), queue, DLQ, tables, function."
   value = {
     invoke_url            = module.voting_api.invoke_url
     rest_api_id           = module.voting_api.rest_api_id
     stage_name            = module.voting_api.stage_name
     api_key_id            = module.voting_api.api_key_id
+    access_control        = var.voting.access_control
+    route_arns            = module.voting_api.route_arns
+    invoke_policy_json    = module.voting_api.invoke_policy_json
+    caller_role_arn       = try(aws_iam_role.voting_caller[0].arn, null)
     access_log_group_name = module.voting_api.access_log_group_name
     alarm_names           = module.voting_api.alarm_names
     queue_url             = module.voting_api.queue_url

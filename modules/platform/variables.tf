@@ -156,9 +156,9 @@ variable "reserved_concurrency" {
 }
 
 variable "voting" {
-  description = "Voting workload: the API's access control, throttling and quota, and how the queue is kept and drained (see modules/queue-load-leveling)."
+  description = "Voting workload: the API's access control (iam: the SigV4 signer is the voter; api_key: the body names the voter), who may assume the API's caller role (caller_principal_arns, iam only), throttling and quota, and how the queue is kept and drained (see modules/queue-load-leveling)."
   type = object({
-    access_control                     = optional(string, "api_key")
+    access_control                     = optional(string, "iam")
     batch_size                         = optional(number, 10)
     maximum_batching_window_in_seconds = optional(number, 1)
     maximum_concurrency                = optional(number, 5)
@@ -166,6 +166,7 @@ variable "voting" {
     message_retention_seconds          = optional(number, 345600)
     oldest_message_age_alarm_seconds   = optional(number, 300)
     usage_plan_quota                   = optional(number)
+    caller_principal_arns              = optional(list(string), [])
     throttling = optional(object({
       rate_limit  = optional(number, 100)
       burst_limit = optional(number, 200)
@@ -174,13 +175,23 @@ variable "voting" {
   default = {}
 
   validation {
+    condition     = length(var.voting.caller_principal_arns) == 0 || var.voting.access_control == "iam"
+    error_message = "voting.caller_principal_arns needs access_control = \"iam\" (behind an API key nothing is signed); leave it [] with api_key."
+  }
+
+  validation {
+    condition     = alltrue([for arn in var.voting.caller_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(root|role/.+|user/.+)$", arn))])
+    error_message = "voting.caller_principal_arns must be IAM principal ARNs, for example \"arn:aws:iam::123456789012:role/web-backend\" (no wildcards)."
+  }
+
+  validation {
     condition     = var.voting.maximum_concurrency >= 2 && var.voting.maximum_concurrency <= 1000
     error_message = "voting.maximum_concurrency must be 2-1000 (the range Lambda accepts for scaling_config)."
   }
 
   validation {
     condition     = contains(["api_key", "iam"], var.voting.access_control)
-    error_message = "voting.access_control must be \"api_key\" or \"iam\"."
+    error_message = "voting.access_control must be \"iam\" (callers sign with SigV4; the signer is the voter) or \"api_key\" (the body names the voter; API keys authenticate no one, so for a sandbox or a trusted caller only)."
   }
 
   validation {
@@ -209,6 +220,11 @@ variable "voting" {
   }
 
   validation {
+    condition     = var.voting.usage_plan_quota == null || var.voting.access_control == "api_key"
+    error_message = "voting.usage_plan_quota meters API keys: it needs access_control = \"api_key\" (with iam, throttling applies per stage; leave the quota out)."
+  }
+
+  validation {
     condition     = var.voting.usage_plan_quota == null || try(var.voting.usage_plan_quota >= 1, false)
     error_message = "voting.usage_plan_quota must be a positive number of requests per day per API key, or left out for no quota."
   }
@@ -217,10 +233,11 @@ variable "voting" {
 variable "registration" {
   description = "Registration workload: UserRegistered fanned out over SNS to the analytics, mailing, onboarding and sales-lead consumers. The top-level figures apply to every consumer; consumers.<name> overrides them for one."
   type = object({
-    batch_size          = optional(number, 10)
-    maximum_concurrency = optional(number, 2)
-    max_receive_count   = optional(number, 5)
-    consumer_timeout    = optional(number, 10)
+    batch_size               = optional(number, 10)
+    maximum_concurrency      = optional(number, 2)
+    max_receive_count        = optional(number, 10)
+    intake_max_receive_count = optional(number, 20)
+    consumer_timeout         = optional(number, 10)
     consumers = optional(map(object({
       batch_size          = optional(number)
       maximum_concurrency = optional(number)

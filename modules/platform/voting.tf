@@ -4,6 +4,18 @@
 
 locals {
   voting_name = "${var.name_prefix}-voting"
+  # Who voted: with IAM access the request's signer (callerId, from $context.identity.caller),
+  # and the API's model refuses a body that names a user; behind an API key, which
+  # authenticates no one, the body's userId. lambdas/voting/core.py body_schema does the same.
+  vote_schema_json = file("${var.artifacts_dir}/schemas/vote.schema.json") # make package-lambdas copies lambdas/voting/vote.schema.json
+  vote_schema      = jsondecode(local.vote_schema_json)
+  voter_identity   = var.voting.access_control == "iam" ? "caller" : "body"
+  # Both branches are JSON strings: a conditional over two object types would unify them and
+  # turn every number in the schema into a string.
+  vote_model_json = var.voting.access_control == "iam" ? jsonencode(merge(local.vote_schema, {
+    required   = [for name in local.vote_schema.required : name if name != "userId"]
+    properties = { for name, property in local.vote_schema.properties : name => property if name != "userId" }
+  })) : local.vote_schema_json
 }
 
 locals {
@@ -51,6 +63,7 @@ module "voting_function" {
     VOTES_TABLE_NAME      = module.voting_table["votes"].name
     TALLIES_TABLE_NAME    = module.voting_table["tallies"].name
     DEAD_LETTER_QUEUE_URL = module.voting_api.dlq_url
+    VOTER_IDENTITY        = local.voter_identity
   }
 
   reserved_concurrency = lookup(var.reserved_concurrency, "voting", null)
@@ -82,7 +95,7 @@ module "voting_api" {
   name = local.voting_name
   write_route = {
     path   = "polls/{pollId}/votes"
-    schema = file("${var.artifacts_dir}/schemas/vote.schema.json") # make package-lambdas copies lambdas/voting/vote.schema.json
+    schema = local.vote_model_json
   }
   # Results come straight from the tallies table: one Query, no function to cold-start.
   read_route = {
@@ -115,4 +128,41 @@ module "voting_api" {
   maximum_batching_window_in_seconds = var.voting.maximum_batching_window_in_seconds
   message_retention_seconds          = var.voting.message_retention_seconds
   oldest_message_age_alarm_seconds   = var.voting.oldest_message_age_alarm_seconds
+}
+
+# --- who may call the API (access_control = "iam") ------------------------------------------
+# A role the voters' front end assumes (per voter, with the voter's id as session name: each
+# session is its own callerId), allowed exactly execute-api:Invoke on the two routes. Callers
+# with their own roles attach voting.invoke_policy_json instead.
+data "aws_iam_policy_document" "voting_caller_trust" {
+  count = length(var.voting.caller_principal_arns) > 0 ? 1 : 0
+
+  statement {
+    sid     = "CallersAssumeTheVotingCallerRole"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "AWS"
+      identifiers = var.voting.caller_principal_arns
+    }
+  }
+}
+
+resource "aws_iam_role" "voting_caller" {
+  count = length(var.voting.caller_principal_arns) > 0 ? 1 : 0
+
+  name                 = "${local.voting_name}-caller"
+  description          = "Calls ${local.voting_name}'s API (SigV4); a session is one voter"
+  assume_role_policy   = data.aws_iam_policy_document.voting_caller_trust[0].json
+  permissions_boundary = var.permissions_boundary_arn
+  max_session_duration = 3600
+  tags                 = var.tags
+}
+
+resource "aws_iam_role_policy" "voting_caller" {
+  count = length(var.voting.caller_principal_arns) > 0 ? 1 : 0
+
+  name   = "invoke-voting-api"
+  role   = aws_iam_role.voting_caller[0].id
+  policy = module.voting_api.invoke_policy_json
 }

@@ -32,18 +32,23 @@ locals {
 
   # SendMessage as form parameters (API Gateway POSTs them to the SQS query API). The body goes
   # unchanged; what API Gateway knows about the request goes beside it as message attributes:
-  # its request id, its receive time (epoch ms, the server's clock, not the caller's) and each
-  # path parameter. One line: a line break would become part of a parameter value.
-  default_request_template = join("", concat(
+  # its request id, its receive time (epoch ms, the server's clock, not the caller's), with IAM
+  # access the caller that signed it ($context.identity.caller: the IAM user id or
+  # role-id:session-name, never something the client writes), and each path parameter. One
+  # line: a line break would become part of a parameter value.
+  api_attributes = concat(
     [
-      "Action=SendMessage",
-      "&MessageBody=$util.urlEncode($input.body)",
-      "&MessageAttribute.1.Name=requestId&MessageAttribute.1.Value.DataType=String&MessageAttribute.1.Value.StringValue=$util.urlEncode($context.requestId)",
-      "&MessageAttribute.2.Name=receivedAtEpochMs&MessageAttribute.2.Value.DataType=Number&MessageAttribute.2.Value.StringValue=$context.requestTimeEpoch",
+      { name = "requestId", type = "String", value = "$util.urlEncode($context.requestId)" },
+      { name = "receivedAtEpochMs", type = "Number", value = "$context.requestTimeEpoch" },
     ],
+    var.access_control == "iam" ? [{ name = "callerId", type = "String", value = "$util.urlEncode($context.identity.caller)" }] : [],
+    [for param in local.write_path_params : { name = param, type = "String", value = "$util.urlEncode($input.params().path.get('${param}'))" }],
+  )
+  default_request_template = join("", concat(
+    ["Action=SendMessage", "&MessageBody=$util.urlEncode($input.body)"],
     [
-      for i, param in local.write_path_params :
-      "&MessageAttribute.${i + 3}.Name=${param}&MessageAttribute.${i + 3}.Value.DataType=String&MessageAttribute.${i + 3}.Value.StringValue=$util.urlEncode($input.params().path.get('${param}'))"
+      for i, a in local.api_attributes :
+      "&MessageAttribute.${i + 1}.Name=${a.name}&MessageAttribute.${i + 1}.Value.DataType=${a.type}&MessageAttribute.${i + 1}.Value.StringValue=${a.value}"
     ],
   ))
   request_template  = coalesce(var.request_template, local.default_request_template)
@@ -54,7 +59,16 @@ locals {
   queue_uri = "arn:${local.partition}:apigateway:${local.region}:sqs:path/${local.account_id}/${module.queue.queue_name}"
   read_uri  = var.read_route == null ? null : "arn:${local.partition}:apigateway:${local.region}:dynamodb:action/${var.read_route.action}"
 
-  authorization    = var.access_control == "iam" ? "AWS_IAM" : "NONE"
+  authorization = var.access_control == "iam" ? "AWS_IAM" : "NONE"
+  # execute-api:Invoke resources of the routes on this stage ({param} segments: any value).
+  route_arns = {
+    for route, path in local.routes : route => join("/", [
+      aws_api_gateway_rest_api.this.execution_arn,
+      module.stage.stage_name,
+      route == "write" ? var.write_route.http_method : "GET",
+      join("/", [for segment in split("/", path) : startswith(segment, "{") ? "*" : segment]),
+    ])
+  }
   api_key_required = var.access_control == "api_key"
 }
 
@@ -425,4 +439,14 @@ resource "aws_iam_role_policy" "read" {
   name   = "${var.name}-read"
   role   = aws_iam_role.read[0].id
   policy = data.aws_iam_policy_document.read[0].json
+}
+
+# What a caller's role needs to call the routes (access_control = "iam"): attach it to the
+# roles of the callers (a web backend, a Cognito identity pool's authenticated role).
+data "aws_iam_policy_document" "invoke" {
+  statement {
+    sid       = "InvokeRoutes"
+    actions   = ["execute-api:Invoke"]
+    resources = values(local.route_arns)
+  }
 }

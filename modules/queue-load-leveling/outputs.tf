@@ -18,6 +18,16 @@ output "rest_api_execution_arn" {
   value       = aws_api_gateway_rest_api.this.execution_arn
 }
 
+output "route_arns" {
+  description = "execute-api:Invoke resource of each route on the stage ({ write, read }; path parameters as *)."
+  value       = local.route_arns
+}
+
+output "invoke_policy_json" {
+  description = "Identity policy allowing execute-api:Invoke on the routes: attach it to the callers' roles (access_control = \"iam\"; the API refuses any other signer with 403)."
+  value       = data.aws_iam_policy_document.invoke.json
+}
+
 output "stage_name" {
   description = "Name of the deployed stage."
   value       = module.stage.stage_name
@@ -41,6 +51,11 @@ output "read_resource_id" {
 output "write_model_name" {
   description = "Name of the request model (JSON Schema) the write route validates bodies against."
   value       = aws_api_gateway_model.write.name
+}
+
+output "write_schema" {
+  description = "The JSON Schema the write route's model validates bodies against (as given)."
+  value       = aws_api_gateway_model.write.schema
 }
 
 output "request_template" {

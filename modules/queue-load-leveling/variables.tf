@@ -34,11 +34,6 @@ variable "write_route" {
     condition     = can(jsondecode(var.write_route.schema).type)
     error_message = "write_route.schema must be a JSON Schema document with a top-level \"type\" (use jsonencode({ \"$schema\" = \"http://json-schema.org/draft-04/schema#\", type = \"object\", ... }))."
   }
-
-  validation {
-    condition     = length(regexall("\\{[A-Za-z][A-Za-z0-9]*\\}", var.write_route.path)) <= 7
-    error_message = "write_route.path may hold at most 7 {param} segments: with requestId and receivedAtEpochMs they fill SQS's 10 message attributes."
-  }
 }
 
 variable "read_route" {
@@ -74,7 +69,7 @@ variable "read_route" {
 }
 
 variable "request_template" {
-  description = "VTL mapping template that turns the request into SQS SendMessage form parameters. Null: the module's template (body as MessageBody; requestId, receivedAtEpochMs and each path parameter as message attributes)."
+  description = "VTL mapping template that turns the request into SQS SendMessage form parameters. Null: the module's template (body as MessageBody; requestId, receivedAtEpochMs, callerId with IAM access, and each path parameter as message attributes)."
   type        = string
   default     = null
 
@@ -85,9 +80,9 @@ variable "request_template" {
 }
 
 variable "access_control" {
-  description = "\"api_key\": callers send x-api-key; a usage plan meters and throttles them (the key is created here). \"iam\": callers sign with SigV4 and need execute-api:Invoke."
+  description = "\"iam\": callers sign with SigV4 and need execute-api:Invoke on the routes (output invoke_policy_json); the signer reaches the consumer as message attribute callerId ($context.identity.caller), so the consumer can take the user from it, never from the body. \"api_key\": callers send x-api-key, a usage plan meters and throttles them (the key is created here); AWS says API keys are not authentication, so nothing identifies the caller."
   type        = string
-  default     = "api_key"
+  default     = "iam"
 
   validation {
     condition     = contains(["api_key", "iam"], var.access_control)

@@ -599,3 +599,107 @@ def test_the_iam_enforcement_switch_over_http_on_the_server() -> None:
     finally:
         emulator_patches.set_iam_enforcement(False)
         server.stop()
+
+
+# --- execute-api authorization (emulator_patches.authorize_execute_api) -------------------------
+
+API_URL = f"https://a1b2c3.execute-api.{REGION}.amazonaws.com/v1/polls/p1/votes"
+METHOD_ARN = f"arn:aws:execute-api:{REGION}:{ACCOUNT}:a1b2c3/v1/POST/polls/p1/votes"
+
+
+def _signed(session: boto3.Session, body: str, url: str = API_URL) -> dict[str, str]:
+    from emulation.harness.apigateway import signed_headers
+
+    credentials = session.get_credentials()
+    assert credentials is not None
+    return signed_headers(credentials.get_frozen_credentials(), "POST", url, body, REGION)
+
+
+def _authorize(headers: dict[str, str], body: str = '{"choice":"a"}', url: str = API_URL) -> dict[str, Any]:
+    request = {"method": "POST", "url": url, "headers": headers, "body": body, "resource": METHOD_ARN}
+    return emulator_patches.authorize_execute_api(request)
+
+
+def test_execute_api_admits_a_signer_granted_invoke_and_names_it(mocked_aws: None) -> None:
+    invoke = f"arn:aws:execute-api:{REGION}:{ACCOUNT}:a1b2c3/v1/POST/polls/*/votes"
+    voter = _role("voter", [{"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": invoke}])
+    body = '{"choice":"a"}'
+    verdict = _authorize(_signed(voter, body), body)
+    role_id = boto3.client("iam", region_name=REGION).get_role(RoleName="voter")["Role"]["RoleId"]
+    assert verdict == {
+        "status": 200,
+        "identity": {
+            "caller": f"{role_id}:voter",
+            "user": f"{role_id}:voter",
+            "userArn": f"arn:aws:sts::{ACCOUNT}:assumed-role/voter/voter",
+            "accountId": ACCOUNT,
+        },
+    }
+
+
+def test_execute_api_refuses_what_api_gateway_refuses(mocked_aws: None) -> None:
+    invoke = f"arn:aws:execute-api:{REGION}:{ACCOUNT}:a1b2c3/v1/POST/polls/*/votes"
+    voter = _role("voter", [{"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": invoke}])
+    reader = _role("reader", [{"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": invoke + "/x"}])
+    denied = _role(
+        "denied",
+        [
+            {"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": "*"},
+            {"Effect": "Deny", "Action": "execute-api:Invoke", "Resource": invoke},
+        ],
+    )
+    body = '{"choice":"a"}'
+    signed = _signed(voter, body)
+    forged_key = {**signed, "Authorization": signed["Authorization"].replace("Credential=", "Credential=AKIANOTISSUED")}
+    verdicts = {
+        "unsigned": _authorize({"Content-Type": "application/json"}, body),
+        "body changed after signing": _authorize(signed, '{"choice":"b"}'),
+        "signed for another URL": _authorize(_signed(voter, body, API_URL.replace("p1", "p2")), body),
+        "key not issued": _authorize(forged_key, body),
+        "wrong token": _authorize({**signed, "X-Amz-Security-Token": "forged"}, body),
+        "no grant on this resource": _authorize(_signed(reader, body), body),
+        "explicit deny": _authorize(_signed(denied, body), body),
+    }
+    assert {name: (v["status"], v["message"].split(":")[0]) for name, v in verdicts.items()} == {
+        "unsigned": (403, "Missing Authentication Token"),
+        "body changed after signing": (
+            403,
+            "The request signature we calculated does not match the signature you provided.",
+        ),
+        "signed for another URL": (
+            403,
+            "The request signature we calculated does not match the signature you provided.",
+        ),
+        "key not issued": (403, "The security token included in the request is invalid."),
+        "wrong token": (403, "The security token included in the request is invalid."),
+        "no grant on this resource": (403, "User"),
+        "explicit deny": (403, "User"),
+    }
+    assert verdicts["no grant on this resource"]["message"] == (
+        f"User: arn:aws:sts::{ACCOUNT}:assumed-role/reader/reader is not authorized to perform: "
+        f"execute-api:Invoke on resource: {METHOD_ARN}"
+    )
+
+
+def test_execute_api_authorization_over_http_on_the_server() -> None:
+    from moto.server import ThreadedMotoServer
+
+    emulator_patches.execute_api_authorization()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        url = f"http://{host}:{port}{emulator_patches.EXECUTE_API_AUTHORIZE_PATH}"
+        request = {"method": "POST", "url": API_URL, "headers": {}, "body": "", "resource": METHOD_ARN}
+        call = urllib.request.Request(url, data=json.dumps({"requests": [request] * 2}).encode(), method="POST")
+        with urllib.request.urlopen(call, timeout=5) as response:
+            assert (
+                json.loads(response.read())["results"]
+                == [{"status": 403, "message": "Missing Authentication Token"}] * 2
+            )
+        bad = urllib.request.Request(url, data=b'{"requests": 1}', method="POST")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(bad, timeout=5)
+        assert refused.value.code == 400
+    finally:
+        server.stop()

@@ -313,6 +313,8 @@ def consumers(aws_credentials: None, monkeypatch: pytest.MonkeyPatch) -> Iterato
         monkeypatch.setattr(module.consumer, "_dead_letters", lambda parked=parked: parked)
         if name == "voting":
             monkeypatch.setattr(module, "dependencies", lambda: type("Deps", (), {"polls": Polls()})())
+            monkeypatch.setenv("VOTER_IDENTITY", "body")  # the bodies below name the voter
+            module.voter_identity.cache_clear()
         if name == "ledger_processor":
             monkeypatch.setenv("GROUP_KEY_JSON_FIELD", "eventDetails.orderId")
             module.group_key.cache_clear()

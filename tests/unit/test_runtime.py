@@ -213,3 +213,26 @@ def test_fifo_not_yet_fails_its_group_like_a_transient_error_and_is_counted(runt
     assert response == {"batchItemFailures": [{"itemIdentifier": "msg-0"}, {"itemIdentifier": "msg-2"}]}
     assert applied == [1]
     assert metrics == {"EventsApplied": 1, "SequenceGaps": 1}
+
+
+def test_a_configuration_error_in_decode_is_retried_never_parked(runtime: ModuleType) -> None:
+    """A wrong setting fails every record alike; parking them would empty the queue into the DLQ
+    under a reason that blames the input."""
+    from switchyard.config import ConfigurationError
+
+    parked = Parked()
+
+    def decode(record: SQSRecord) -> Any:
+        if record.body == "{}":
+            raise ConfigurationError("SETTING must be a or b")
+        return json.loads(record.body)
+
+    consumer = runtime.Consumer(
+        runtime.SQS_FIFO,
+        decode=decode,
+        effect=runtime.one_by_one(lambda _: "EventsApplied"),
+        dead_letters=lambda: parked,
+    )
+    response, _ = run(consumer, fifo_event(("a", "{}"), ("b", '{"x": 1}')))
+    assert response == {"batchItemFailures": [{"itemIdentifier": "msg-0"}]}
+    assert parked.messages == []

@@ -23,7 +23,7 @@ def vote(choice: str = "red", at: int = 1000, received: int = 1795000000000) -> 
 
 
 def test_a_valid_message_becomes_a_vote() -> None:
-    parsed = core.parse_vote(body(), ATTRS)
+    parsed = core.parse_vote(body(), ATTRS, core.VoterIdentity.BODY)
     assert parsed == core.Vote("p1", "u1", "red", 1795428000000, "req-1", 1795000000000)
 
 
@@ -46,8 +46,22 @@ def test_a_valid_message_becomes_a_vote() -> None:
 )
 def test_malformed_messages_say_why(raw: str, attributes: dict[str, str], reason: str) -> None:
     with pytest.raises(core.MalformedVote) as caught:
-        core.parse_vote(raw, attributes)
+        core.parse_vote(raw, attributes, core.VoterIdentity.BODY)
     assert reason in caught.value.reason
+
+
+def test_with_iam_access_the_voter_is_the_signer_and_a_body_may_not_name_one() -> None:
+    signed = {**ATTRS, "callerId": "AROAVOTER:u42"}
+    unnamed = json.dumps({"choice": "red", "submittedAt": "2026-11-23T10:00:00.000Z"})
+    assert core.parse_vote(unnamed, signed, core.VoterIdentity.CALLER).user_id == "AROAVOTER:u42"
+    # a body naming a user (someone voting as another) is malformed, even beside a signer
+    with pytest.raises(core.MalformedVote, match=r"must not contain \{'userId'\}"):
+        core.parse_vote(body(userId="victim"), signed, core.VoterIdentity.CALLER)
+    # a message without the API's callerId did not come through the signed API: parked
+    with pytest.raises(core.MalformedVote, match="callerId missing"):
+        core.parse_vote(unnamed, ATTRS, core.VoterIdentity.CALLER)
+    # behind an API key the body names the voter; callerId, if a sender sets one, is ignored
+    assert core.parse_vote(body(), signed, core.VoterIdentity.BODY).user_id == "u1"
 
 
 def test_the_consumer_validates_against_the_schema_api_gateway_uses() -> None:

@@ -73,6 +73,7 @@ def resources(mocked_aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[dic
     monkeypatch.setenv("VOTES_TABLE_NAME", "swy-test-votes")
     monkeypatch.setenv("TALLIES_TABLE_NAME", "swy-test-tallies")
     monkeypatch.setenv("DEAD_LETTER_QUEUE_URL", dlq_url)
+    monkeypatch.setenv("VOTER_IDENTITY", "body")
     yield {"dlq_url": dlq_url}
 
 
@@ -80,6 +81,7 @@ def resources(mocked_aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[dic
 def handler(resources: dict[str, str]) -> ModuleType:
     module = importlib.import_module("voting.handler")
     module.dependencies.cache_clear()
+    module.voter_identity.cache_clear()
     return module
 
 
@@ -188,7 +190,11 @@ def test_a_concurrent_writer_is_detected_and_the_vote_decided_again(handler: Mod
             if not interfered:
                 interfered.append(True)
                 other = VoteStore(real, "swy-test-votes", "swy-test-tallies")
-                other.record(core.parse_vote(message("u1", "blue", "2026-11-23T10:00:09Z")["body"], ATTRS))
+                other.record(
+                    core.parse_vote(
+                        message("u1", "blue", "2026-11-23T10:00:09Z")["body"], ATTRS, core.VoterIdentity.BODY
+                    )
+                )
             return real.transact_write_items(**kwargs)
 
     store._dynamodb = Interfering()
@@ -237,3 +243,37 @@ def test_a_batch_is_written_in_one_transaction_with_summed_tallies(
     assert metrics == {"VotesRecorded": 10}
     (items,) = calls  # one round trip; ten votes, and one update per choice
     assert [next(iter(i)) for i in items] == ["Put"] * 10 + ["Update"] * 2
+
+
+def test_with_caller_identity_the_signer_votes_and_a_message_without_one_is_parked(
+    handler: ModuleType, resources: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VOTER_IDENTITY", "caller")
+    signed = message(
+        "-", "red", "2026-11-23T10:00:01Z", body=json.dumps({"choice": "red", "submittedAt": "2026-11-23T10:00:01Z"})
+    )
+    signed["attributes"]["callerId"] = "AROAVOTER:alice"
+    # a sender with queue access (not the API) writing a userId and no callerId
+    forged = message("mallory", "blue", "2026-11-23T10:00:02Z")
+    response, metrics = invoke(handler, signed, forged)
+    assert response == {"batchItemFailures": []}
+    assert tallies() == {"red": 1}
+    assert metrics == {"VotesRecorded": 1, "VotesMalformed": 1}
+    votes = boto3.client("dynamodb", region_name=REGION).scan(TableName="swy-test-votes")["Items"]
+    assert [v["userId"]["S"] for v in votes] == ["AROAVOTER:alice"]
+    (parked,) = boto3.client("sqs", region_name=REGION).receive_message(
+        QueueUrl=resources["dlq_url"], MessageAttributeNames=["All"]
+    )["Messages"]
+    assert "callerId missing" in parked["MessageAttributes"]["failureReason"]["StringValue"]
+
+
+def test_an_unknown_voter_identity_setting_fails_the_invocation(
+    handler: ModuleType, resources: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Retried (the error, naming the setting, is logged), not parked as malformed."""
+    monkeypatch.setenv("VOTER_IDENTITY", "whoever")
+    logs = LogSink()
+    with redirect_stdout(logs):
+        response = handler.lambda_handler(sqs_event(message("u1", "red", "2026-11-23T10:00:01Z")), CONTEXT)
+    assert response == {"batchItemFailures": [{"itemIdentifier": "msg-0"}]}
+    assert "Messages" not in boto3.client("sqs", region_name=REGION).receive_message(QueueUrl=resources["dlq_url"])

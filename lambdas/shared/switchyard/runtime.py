@@ -52,7 +52,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSEvent, SQS
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from switchyard import idempotency
-from switchyard.config import require_env
+from switchyard.config import ConfigurationError, require_env
 from switchyard.dead_letters import DeadLetterSink
 from switchyard.events import D, Event, parse_as
 from switchyard.inputs import reason_for
@@ -185,6 +185,8 @@ class Consumer(Generic[R, T]):
         """The record's item, or None when it was parked or refused (both final)."""
         try:
             item = self._decode(record)
+        except ConfigurationError:
+            raise  # the function's settings, not the record: retried (after a fix), never parked
         except Exception as error:  # decode is pure: what it raises, it raises on every delivery
             self._park(record, reason_for(error), (self._malformed_metric,))
             return None

@@ -199,8 +199,16 @@ run "voting_workload" {
     error_message = "The vote's poll id travels with the queued body."
   }
   assert {
-    condition     = module.voting_api.api_key_id != null && module.voting_api.usage_plan_id != null
-    error_message = "The voting API uses an API key and usage plan by default."
+    condition     = output.voting.access_control == "iam" && module.voting_api.api_key_id == null && module.voting_api.usage_plan_id == null && strcontains(module.voting_api.request_template, "Name=callerId")
+    error_message = "The voting API is signed (IAM) by default: the signer, not the body, is the voter."
+  }
+  assert {
+    condition     = keys(jsondecode(module.voting_api.write_schema).properties) == ["choice", "submittedAt"] && jsondecode(module.voting_api.write_schema).required == ["choice", "submittedAt"] && !jsondecode(module.voting_api.write_schema).additionalProperties && jsondecode(module.voting_api.write_schema).properties.choice.minLength == 1
+    error_message = "With IAM access the model refuses a body that names a user (no userId property, no others allowed); numbers stay numbers."
+  }
+  assert {
+    condition     = output.voting.caller_role_arn == null && length(aws_iam_role.voting_caller) == 0
+    error_message = "No caller role unless caller principals are named."
   }
   assert {
     condition     = output.voting.function_arn == module.voting_function.function_arn && output.voting.dlq_url == module.voting_api.dlq_url && output.voting.tallies_table_name == module.voting_table["tallies"].name
@@ -242,6 +250,53 @@ run "voting_rejects_concurrency_below_two" {
 
   variables {
     voting = { maximum_concurrency = 1 }
+  }
+
+  expect_failures = [var.voting]
+}
+
+run "voting_behind_an_api_key_takes_the_voter_from_the_body" {
+  command = plan
+
+  variables {
+    voting = { access_control = "api_key" }
+  }
+
+  assert {
+    condition     = module.voting_api.api_key_id != null && module.voting_api.usage_plan_id != null && !strcontains(module.voting_api.request_template, "callerId")
+    error_message = "api_key access: a key and usage plan, and no caller to queue."
+  }
+  assert {
+    condition     = jsondecode(module.voting_api.write_schema).required == ["userId", "choice", "submittedAt"] && jsondecode(module.voting_api.write_schema).properties.userId.maxLength == 128
+    error_message = "Behind an API key the body names the voter: vote.schema.json unchanged."
+  }
+}
+
+run "voting_caller_role_may_only_invoke_the_routes" {
+  command = plan
+
+  variables {
+    voting = { caller_principal_arns = ["arn:aws:iam::111111111111:role/web-backend"] }
+  }
+
+  assert {
+    condition     = one(data.aws_iam_policy_document.voting_caller_trust[0].statement).principals == toset([{ type = "AWS", identifiers = toset(["arn:aws:iam::111111111111:role/web-backend"]) }]) && one(data.aws_iam_policy_document.voting_caller_trust[0].statement).actions == toset(["sts:AssumeRole"])
+    error_message = "Only the named principals may assume the caller role."
+  }
+  assert {
+    condition     = aws_iam_role.voting_caller[0].name == "swy-test-voting-caller" && aws_iam_role_policy.voting_caller[0].policy == module.voting_api.invoke_policy_json && output.voting.caller_role_arn == aws_iam_role.voting_caller[0].arn
+    error_message = "The caller role's one policy is the API's invoke policy (execute-api:Invoke on the two routes; tested in queue-load-leveling)."
+  }
+}
+
+run "voting_rejects_caller_principals_behind_an_api_key" {
+  command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the platform
+  }
+
+  variables {
+    voting = { access_control = "api_key", caller_principal_arns = ["arn:aws:iam::111111111111:role/web-backend"] }
   }
 
   expect_failures = [var.voting]

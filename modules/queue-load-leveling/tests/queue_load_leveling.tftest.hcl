@@ -100,8 +100,20 @@ run "secure_defaults" {
     error_message = "An accepted write answers 202 with the request id."
   }
   assert {
-    condition     = aws_api_gateway_method.write.api_key_required && aws_api_gateway_method.write.authorization == "NONE" && length(aws_api_gateway_usage_plan_key.this) == 1
-    error_message = "API key + usage plan is the default access control."
+    condition     = aws_api_gateway_method.write.authorization == "AWS_IAM" && !aws_api_gateway_method.write.api_key_required && aws_api_gateway_method.read[0].authorization == "AWS_IAM" && length(aws_api_gateway_usage_plan_key.this) == 0
+    error_message = "IAM (SigV4) is the default access control, on every route."
+  }
+  assert {
+    condition     = strcontains(aws_api_gateway_integration.write.request_templates["application/json"], "&MessageAttribute.3.Name=callerId&MessageAttribute.3.Value.DataType=String&MessageAttribute.3.Value.StringValue=$util.urlEncode($context.identity.caller)&MessageAttribute.4.Name=pollId&")
+    error_message = "The signer goes with the message as callerId, from $context, never from the body."
+  }
+  assert {
+    condition     = output.route_arns == { write = "arn:aws:execute-api:eu-west-1:111111111111:abc123/v1/POST/polls/*/votes", read = "arn:aws:execute-api:eu-west-1:111111111111:abc123/v1/GET/polls/*/results" }
+    error_message = "Each route's execute-api:Invoke resource is this API, stage, method and path."
+  }
+  assert {
+    condition     = [for st in data.aws_iam_policy_document.invoke.statement : [st.actions, st.resources]] == [[toset(["execute-api:Invoke"]), toset(values(output.route_arns))]]
+    error_message = "A caller's policy allows Invoke on the two routes, nothing else."
   }
   assert {
     condition     = module.stage.settings.method_settings.throttling_rate_limit == 100 && module.stage.settings.method_settings.throttling_burst_limit == 200 && !module.stage.settings.method_settings.data_trace_enabled
@@ -129,20 +141,24 @@ run "secure_defaults" {
   }
 }
 
-run "iam_auth_has_no_api_key" {
+run "api_key_access_has_a_key_and_no_caller" {
   command = plan
 
   variables {
-    access_control = "iam"
+    access_control = "api_key"
   }
 
   assert {
-    condition     = aws_api_gateway_method.write.authorization == "AWS_IAM" && !aws_api_gateway_method.write.api_key_required && aws_api_gateway_method.read[0].authorization == "AWS_IAM"
-    error_message = "IAM auth signs every route."
+    condition     = aws_api_gateway_method.write.authorization == "NONE" && aws_api_gateway_method.write.api_key_required && aws_api_gateway_method.read[0].api_key_required
+    error_message = "API key access: x-api-key on every route, no signature."
   }
   assert {
-    condition     = length(aws_api_gateway_usage_plan.this) == 0 && length(aws_api_gateway_api_key.this) == 0 && output.api_key_id == null
-    error_message = "No API key or usage plan with IAM auth."
+    condition     = length(aws_api_gateway_usage_plan.this) == 1 && length(aws_api_gateway_api_key.this) == 1 && length(aws_api_gateway_usage_plan_key.this) == 1
+    error_message = "API key access creates the key and a usage plan."
+  }
+  assert {
+    condition     = !strcontains(aws_api_gateway_integration.write.request_templates["application/json"], "callerId") && strcontains(aws_api_gateway_integration.write.request_templates["application/json"], "&MessageAttribute.3.Name=pollId&")
+    error_message = "Behind an API key no caller is known, so none is queued."
   }
 }
 
