@@ -95,9 +95,9 @@ module "platform_prod" {
   reserved_concurrency = try(var.workloads["prod"].reserved_concurrency, {})
   audit                = try(var.workloads["prod"].audit, {})
   # IAM access (the platform's default): a voter signs with a session of the caller role, which
-  # this account's principals may assume (tests/e2e/test_voting.py takes one session per voter).
+  # the deploy role (the harness's identity here) assumes once per voter (tests/e2e/test_voting.py).
   voting = merge(try(var.workloads["prod"].voting, {}), {
-    caller_principal_arns = ["arn:aws:iam::${var.account_ids.prod}:root"]
+    caller_principal_arns = ["arn:aws:iam::${var.account_ids.prod}:role/${local.accounts.prod.deploy_role_name}"]
   })
   registration = try(var.workloads["prod"].registration, {})
   # The registration DLQs' operator: the deploy role the bootstrap creates (the e2e redrives as it).

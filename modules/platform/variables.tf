@@ -180,8 +180,8 @@ variable "voting" {
   }
 
   validation {
-    condition     = alltrue([for arn in var.voting.caller_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(root|role/.+|user/.+)$", arn))])
-    error_message = "voting.caller_principal_arns must be IAM principal ARNs, for example \"arn:aws:iam::123456789012:role/web-backend\" (no wildcards)."
+    condition     = alltrue([for arn in var.voting.caller_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/[^*]+$", arn))])
+    error_message = "voting.caller_principal_arns must be IAM role or user ARNs, for example \"arn:aws:iam::123456789012:role/web-backend\" (no wildcards, no account root: a root trust admits every principal that account delegates to)."
   }
 
   validation {
@@ -233,11 +233,10 @@ variable "voting" {
 variable "registration" {
   description = "Registration workload: UserRegistered fanned out over SNS to the analytics, mailing, onboarding and sales-lead consumers. The top-level figures apply to every consumer; consumers.<name> overrides them for one."
   type = object({
-    batch_size               = optional(number, 10)
-    maximum_concurrency      = optional(number, 2)
-    max_receive_count        = optional(number, 10)
-    intake_max_receive_count = optional(number, 20)
-    consumer_timeout         = optional(number, 10)
+    batch_size          = optional(number, 10)
+    maximum_concurrency = optional(number, 2)
+    max_receive_count   = optional(number, 5)
+    consumer_timeout    = optional(number, 10)
     consumers = optional(map(object({
       batch_size          = optional(number)
       maximum_concurrency = optional(number)

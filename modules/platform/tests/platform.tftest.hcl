@@ -289,6 +289,19 @@ run "voting_caller_role_may_only_invoke_the_routes" {
   }
 }
 
+run "voting_rejects_an_account_root_as_caller" {
+  command = plan
+  module {
+    source = "./tests/variables_only" # the validations alone: no plan of the platform
+  }
+
+  variables {
+    voting = { caller_principal_arns = ["arn:aws:iam::111111111111:root"] }
+  }
+
+  expect_failures = [var.voting]
+}
+
 run "voting_rejects_caller_principals_behind_an_api_key" {
   command = plan
   module {
