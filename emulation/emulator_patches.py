@@ -495,13 +495,20 @@ def _record_decision(principal: str, denied: tuple[str, str] | None) -> None:
             entry["denied"].append({"action": denied[0], "resource": denied[1]})
 
 
-def _issued_by_emulator(access_key_id: str) -> bool:
-    """Was this key created by the emulator (an IAM user's key or an sts:AssumeRole session)?"""
+def _issuing_account(access_key_id: str) -> str | None:
+    """The simulated account whose emulator issued this key (an IAM user's key or an
+    sts:AssumeRole session, kept in the role's account), or None."""
     from moto.iam.models import iam_backends
 
-    return any(
-        access_key_id in backend.access_keys for account in list(iam_backends.values()) for backend in account.values()
-    )
+    for account, partitions in list(iam_backends.items()):
+        if any(access_key_id in backend.access_keys for backend in list(partitions.values())):
+            return str(account)
+    return None
+
+
+def _issued_by_emulator(access_key_id: str) -> bool:
+    """Was this key created by the emulator (an IAM user's key or an sts:AssumeRole session)?"""
+    return _issuing_account(access_key_id) is not None
 
 
 def authorization_checks(
@@ -653,23 +660,6 @@ def iam_enforcement() -> None:
 EXECUTE_API_AUTHORIZE_PATH = "/moto-api/switchyard/execute-api-authorize"
 
 
-def _issued_key(access_key_id: str, headers: dict[str, str]) -> Any:
-    """The emulator-issued key (IAM user key or sts:AssumeRole session) behind an access key id,
-    in whichever simulated account issued it; None when no account did (or the token is wrong)."""
-    from moto.iam import access_control
-    from moto.iam.models import iam_backends
-
-    for account, partitions in list(iam_backends.items()):
-        for partition, backend in list(partitions.items()):
-            if access_key_id not in backend.access_keys:
-                continue
-            try:
-                return access_control.create_access_key(account, partition, access_key_id, headers)
-            except access_control.CreateAccessKeyFailure:
-                return None
-    return None
-
-
 def authorize_execute_api(request: dict[str, Any]) -> dict[str, Any]:
     """API Gateway's AWS_IAM authorization of one request, which moto does not do.
 
@@ -683,8 +673,7 @@ def authorize_execute_api(request: dict[str, Any]) -> dict[str, Any]:
     Allowed: {"status": 200, "identity": {caller, user, userArn, accountId}}, what
     $context.identity holds (caller and user: the IAM user id, or role-id:session-name).
     """
-    from botocore.auth import SigV4Auth
-    from botocore.awsrequest import AWSRequest
+    from moto.core.exceptions import AccessDeniedError, InvalidClientTokenIdError, SignatureDoesNotMatchError
     from moto.iam import access_control
     from moto.iam.models import iam_backends
 
@@ -696,51 +685,52 @@ def authorize_execute_api(request: dict[str, Any]) -> dict[str, Any]:
     scope = authorization.partition("Credential=")[2].partition(",")[0].split("/")
     if len(scope) != 5:
         return {"status": 403, "message": "Authorization header requires 'Credential' parameter."}
-    access_key_id, _, region, service, _ = scope
-    if service != "execute-api":
+    if scope[3] != "execute-api":
         return {
             "status": 403,
-            "message": f"Credential should be scoped to correct service: 'execute-api'. not '{service}'",
+            "message": f"Credential should be scoped to correct service: 'execute-api'. not '{scope[3]}'",
         }
-    if "x-amz-security-token" in lower:
-        headers.setdefault("X-Amz-Security-Token", lower["x-amz-security-token"])
-    key = _issued_key(access_key_id, headers)
-    if key is None:
-        return {"status": 403, "message": "The security token included in the request is invalid."}
-    signed = authorization.partition("SignedHeaders=")[2].partition(",")[0].split(";")
-    aws_request = AWSRequest(
-        method=request["method"],
-        url=request["url"],
-        data=request.get("body") or "",
-        headers={k: v for k, v in headers.items() if k.lower() in signed},
-    )
-    aws_request.context["timestamp"] = lower.get("x-amz-date", "")
-    auth = SigV4Auth(key.create_credentials(), "execute-api", region)
-    expected = auth.signature(auth.string_to_sign(aws_request, auth.canonical_request(aws_request)), aws_request)
-    if authorization.partition("Signature=")[2].partition(",")[0] != expected:
+    # moto's own request check (what its IAM enforcement uses): the key from the headers, the
+    # signature recomputed with the key's secret, the identity policies evaluated.
+    for name in ("Authorization", "X-Amz-Date", "X-Amz-Security-Token"):
+        if name.lower() in lower:
+            headers.setdefault(name, lower[name.lower()])
+    invalid_key = {"status": 403, "message": "The security token included in the request is invalid."}
+    account = _issuing_account(scope[0])
+    if account is None:
+        return invalid_key
+    resource = str(request["resource"])
+    try:
+        checked = access_control.IAMRequest(
+            account_id=account,
+            method=request["method"],
+            path=request["url"],
+            data={},
+            body=(request.get("body") or "").encode(),
+            headers=headers,
+            action="Invoke",
+        )
+        checked.check_signature()
+        checked.check_action_permitted(resource)
+    except InvalidClientTokenIdError:
+        return invalid_key
+    except SignatureDoesNotMatchError:
         return {
             "status": 403,
             "message": "The request signature we calculated does not match the signature you provided.",
         }
-    resource = str(request["resource"])
-    permitted = False
-    for policy in key.collect_policies():
-        verdict = access_control.IAMPolicy(policy).is_action_permitted("execute-api:Invoke", resource)
-        if verdict == access_control.PermissionResult.DENIED:
-            permitted = False
-            break
-        permitted = permitted or verdict == access_control.PermissionResult.PERMITTED
-    if not permitted:
+    except AccessDeniedError:
         return {
             "status": 403,
-            "message": f"User: {key.arn} is not authorized to perform: execute-api:Invoke on resource: {resource}",
+            "message": f"User: {checked._access_key.arn} is not authorized to perform: execute-api:Invoke "
+            f"on resource: {resource}",
         }
+    key = checked._access_key
+    backend = iam_backends[key.account_id][key.partition]
     if isinstance(key, access_control.IAMUserAccessKey):
-        user = iam_backends[key.account_id][key.partition].get_user(key._owner_user_name)
-        principal = user.id
+        principal = backend.get_user(key._owner_user_name).id
     else:
-        role = iam_backends[key.account_id][key.partition].get_role(key._owner_role_name)
-        principal = f"{role.id}:{key._session_name}"
+        principal = f"{backend.get_role(key._owner_role_name).id}:{key._session_name}"
     identity = {"caller": principal, "user": principal, "userArn": key.arn, "accountId": key.account_id}
     return {"status": 200, "identity": identity}
 

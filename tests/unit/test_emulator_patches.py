@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import urllib.error
@@ -16,6 +17,21 @@ from botocore.exceptions import ClientError
 
 from emulation import emulator_patches
 from tests.conftest import REGION
+
+
+@contextlib.contextmanager
+def moto_server() -> Iterator[str]:
+    """A threaded moto server on a free port, as the emulator runs it; yields its base URL.
+    Apply the patch under test first: the server reads moto's routes when it starts."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
 
 
 def test_redrive_policy_is_returned_as_compact_json(mocked_aws: None) -> None:
@@ -166,22 +182,15 @@ def test_the_simulated_clock_moves_sqs_visibility_forward_in_process(
 
 
 def test_the_simulated_clock_is_set_over_http_on_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
-    from moto.server import ThreadedMotoServer
-
     from emulation.harness.clock import SimulatedClock
 
     emulator_patches.simulated_clock()
     monkeypatch.setattr(emulator_patches, "_clock_offset", 0.0)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        host, port = server.get_host_and_port()
-        clock = SimulatedClock.of_emulator(f"http://{host}:{port}")
+    with moto_server() as url:
+        clock = SimulatedClock.of_emulator(url)
         assert clock.offset == 0.0
         clock.advance(90)
-        assert emulator_patches.clock_offset() == 90.0 == SimulatedClock.of_emulator(f"http://{host}:{port}").offset
-    finally:
-        server.stop()
+        assert emulator_patches.clock_offset() == 90.0 == SimulatedClock.of_emulator(url).offset
 
 
 def test_a_fifo_group_keeps_its_order_after_a_visibility_timeout(
@@ -260,18 +269,11 @@ def test_concurrent_conditional_writes_cannot_both_succeed(mocked_aws: None) -> 
 
 
 def test_the_ttl_sweep_runs_over_http_on_the_server() -> None:
-    from moto.server import ThreadedMotoServer
-
     from emulation.harness.clock import sweep_ttl
 
     emulator_patches.ttl_expiry()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        host, port = server.get_host_and_port()
-        assert sweep_ttl(f"http://{host}:{port}") == 0  # no table with TTL: nothing expired
-    finally:
-        server.stop()
+    with moto_server() as url:
+        assert sweep_ttl(url) == 0  # no table with TTL: nothing expired
 
 
 def test_api_destination_call_carries_body_auth_and_dynamic_parameters(
@@ -577,28 +579,23 @@ def test_authorization_checks_follow_aws_for_transactions_batches_and_indexes() 
 
 
 def test_the_iam_enforcement_switch_over_http_on_the_server() -> None:
-    from moto.server import ThreadedMotoServer
-
     from emulation.harness.iam_enforcement import IamEnforcement
 
     emulator_patches.iam_enforcement()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
     try:
-        host, port = server.get_host_and_port()
-        switch = IamEnforcement(f"http://{host}:{port}")
-        assert switch.enabled is False
-        with switch.enforced():
-            assert switch.enabled is True and emulator_patches.iam_enforcement_enabled()
-            assert switch.decisions() == {}
-        assert switch.enabled is False
-        bad = urllib.request.Request(switch.url, data=b'{"enabled": "yes"}', method="POST")
-        with pytest.raises(urllib.error.HTTPError) as refused:
-            urllib.request.urlopen(bad, timeout=5)
-        assert refused.value.code == 400
+        with moto_server() as url:
+            switch = IamEnforcement(url)
+            assert switch.enabled is False
+            with switch.enforced():
+                assert switch.enabled is True and emulator_patches.iam_enforcement_enabled()
+                assert switch.decisions() == {}
+            assert switch.enabled is False
+            bad = urllib.request.Request(switch.url, data=b'{"enabled": "yes"}', method="POST")
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(bad, timeout=5)
+            assert refused.value.code == 400
     finally:
         emulator_patches.set_iam_enforcement(False)
-        server.stop()
 
 
 # --- execute-api authorization (emulator_patches.authorize_execute_api) -------------------------
@@ -682,14 +679,9 @@ def test_execute_api_refuses_what_api_gateway_refuses(mocked_aws: None) -> None:
 
 
 def test_execute_api_authorization_over_http_on_the_server() -> None:
-    from moto.server import ThreadedMotoServer
-
     emulator_patches.execute_api_authorization()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        host, port = server.get_host_and_port()
-        url = f"http://{host}:{port}{emulator_patches.EXECUTE_API_AUTHORIZE_PATH}"
+    with moto_server() as base:
+        url = base + emulator_patches.EXECUTE_API_AUTHORIZE_PATH
         request = {"method": "POST", "url": API_URL, "headers": {}, "body": "", "resource": METHOD_ARN}
         call = urllib.request.Request(url, data=json.dumps({"requests": [request] * 2}).encode(), method="POST")
         with urllib.request.urlopen(call, timeout=5) as response:
@@ -701,5 +693,3 @@ def test_execute_api_authorization_over_http_on_the_server() -> None:
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(bad, timeout=5)
         assert refused.value.code == 400
-    finally:
-        server.stop()
