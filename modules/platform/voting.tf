@@ -10,6 +10,7 @@ locals {
   vote_schema_json = file("${var.artifacts_dir}/schemas/vote.schema.json") # make package-lambdas copies lambdas/voting/vote.schema.json
   vote_schema      = jsondecode(local.vote_schema_json)
   voter_identity   = var.voting.access_control == "iam" ? "caller" : "body"
+  voting_caller_on = length(var.voting.caller_principal_arns) > 0
   # Both branches are JSON strings: a conditional over two object types would unify them and
   # turn every number in the schema into a string.
   vote_model_json = var.voting.access_control == "iam" ? jsonencode(merge(local.vote_schema, {
@@ -135,7 +136,7 @@ module "voting_api" {
 # session is its own callerId), allowed exactly execute-api:Invoke on the two routes. Callers
 # with their own roles attach voting.invoke_policy_json instead.
 data "aws_iam_policy_document" "voting_caller_trust" {
-  count = length(var.voting.caller_principal_arns) > 0 ? 1 : 0
+  count = local.voting_caller_on ? 1 : 0
 
   statement {
     sid     = "CallersAssumeTheVotingCallerRole"
@@ -149,7 +150,7 @@ data "aws_iam_policy_document" "voting_caller_trust" {
 }
 
 resource "aws_iam_role" "voting_caller" {
-  count = length(var.voting.caller_principal_arns) > 0 ? 1 : 0
+  count = local.voting_caller_on ? 1 : 0
 
   name                 = "${local.voting_name}-caller"
   description          = "Calls ${local.voting_name}'s API (SigV4); a session is one voter"
@@ -160,7 +161,7 @@ resource "aws_iam_role" "voting_caller" {
 }
 
 resource "aws_iam_role_policy" "voting_caller" {
-  count = length(var.voting.caller_principal_arns) > 0 ? 1 : 0
+  count = local.voting_caller_on ? 1 : 0
 
   name   = "invoke-voting-api"
   role   = aws_iam_role.voting_caller[0].id
