@@ -368,6 +368,52 @@ def ttl_expiry() -> None:
 _ttl_lock = threading.Lock()
 
 
+STREAM_CHECKPOINT_PATH = "/moto-api/switchyard/stream-checkpoint"
+
+
+def _event_source_mapping(account: str, region: str, uuid: str) -> Any:
+    from moto.awslambda.models import lambda_backends
+
+    mapping = lambda_backends[account][region].get_event_source_mapping(uuid)
+    if mapping is None:
+        raise KeyError(f"no event source mapping {uuid} in {account} {region}")
+    return mapping
+
+
+def stream_checkpoint(account: str, region: str, uuid: str, shard: str, sequence: str | None = None) -> str | None:
+    """The mapping's checkpoint in `shard` (the last sequence number it is done with), set first
+    when `sequence` is given. Kept on moto's mapping object, so it ends with the mapping."""
+    checkpoints: dict[str, str] = vars(_event_source_mapping(account, region, uuid)).setdefault(
+        "_switchyard_checkpoints", {}
+    )
+    if sequence is not None:
+        checkpoints[shard] = sequence
+    return checkpoints.get(shard)
+
+
+def stream_checkpoints() -> None:
+    """Lambda keeps a stream mapping's position per shard for as long as the mapping exists:
+    `StartingPosition` applies only to a new mapping. moto 5.2.5 plays no stream mappings, so it
+    keeps no position; the harness's stream poller reads and writes it here, in the emulator,
+    so it outlives one traffic run or process as Lambda's does.
+    `POST /moto-api/switchyard/stream-checkpoint` {account, region, uuid, shard[, sequence]}
+    answers {"sequence": the checkpoint or null}; 404 when the mapping does not exist."""
+    from moto.moto_api._internal import urls as moto_api_urls
+
+    def view(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
+        try:
+            body = json.loads(request.get_data())
+            args = (body["account"], body["region"], body["uuid"], body["shard"])
+            sequence = stream_checkpoint(*args, body.get("sequence"))
+        except KeyError as error:
+            return 404, {}, json.dumps({"message": str(error)})
+        except (ValueError, TypeError) as error:
+            return 400, {}, json.dumps({"message": f"bad request: {error}"})
+        return 200, {"Content-Type": "application/json"}, json.dumps({"sequence": sequence})
+
+    moto_api_urls.url_paths["{0}" + STREAM_CHECKPOINT_PATH] = view
+
+
 _api_destination_calls = threading.local()
 
 
@@ -763,6 +809,7 @@ def apply_all() -> None:
     expired_messages_deleted()  # after: it wraps the receive that one installed
     sqs_attributes_computed_once()
     ttl_expiry()
+    stream_checkpoints()
     api_destination_body_and_auth()
     iam_enforcement()
     execute_api_authorization()

@@ -7,6 +7,7 @@ from typing import Any
 
 import boto3
 
+from emulation.harness.checkpoints import StreamCheckpoints
 from emulation.harness.clock import SimulatedClock, clock_for
 from emulation.harness.dynamodb_stream_source import DynamoDbStreamPlayer
 from emulation.harness.lambda_runtime import ExecutionEnvironment, FunctionPool
@@ -90,8 +91,9 @@ class SimulatedAccount:
         if not stream_mappings:
             raise LookupError(f"{function_name} has no DynamoDB stream mapping in account {self.account_id}")
         pool = FunctionPool(function_name, session=self.session, endpoint_url=self.endpoint_url, clock=self.clock.time)
+        checkpoints = StreamCheckpoints(self.account_id, self.region, self.endpoint_url)
         return [
-            DynamoDbStreamPlayer(pool, m, self.client("dynamodbstreams"), self.client("sqs"), self.clock)
+            DynamoDbStreamPlayer(pool, m, self.client("dynamodbstreams"), self.client("sqs"), self.clock, checkpoints)
             for m in stream_mappings
         ]
 

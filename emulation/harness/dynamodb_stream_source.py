@@ -15,7 +15,10 @@ AWS Lambda Developer Guide, each with a test in tests/unit/test_dynamodb_stream_
   retry is widened with records read since); after MaximumRetryAttempts retries, or once a record is older than
   MaximumRecordAgeInSeconds (both -1, infinite, by default), the batch is discarded, the
   checkpoint moves on, and an invocation record is sent to the OnFailure destination (SQS);
-- record age is measured on the simulated clock (the emulator stamps records with it too).
+- record age is measured on the simulated clock (the emulator stamps records with it too);
+- the checkpoint lives as long as the mapping, in the service (harness/checkpoints.py): a poller
+  of a mapping that already read records goes on after them; only a new mapping starts at its
+  StartingPosition.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Generic
 
+from emulation.harness.checkpoints import StreamCheckpoints
 from emulation.harness.sqs_source import Clock, E, failed_message_ids, filter_patterns
 
 MAX_BATCH = 10_000
@@ -76,8 +80,15 @@ def lambda_stream_record(record: dict[str, Any], stream_arn: str) -> dict[str, A
 
 class DynamoDbStreamPlayer(Generic[E]):
     def __init__(
-        self, environment: E, mapping: dict[str, Any], streams_client: Any, sqs_client: Any, clock: Clock
+        self,
+        environment: E,
+        mapping: dict[str, Any],
+        streams_client: Any,
+        sqs_client: Any,
+        clock: Clock,
+        checkpoints: StreamCheckpoints | None = None,
     ) -> None:
+        """`checkpoints` None: the position lives in this player only (a mapping without a UUID)."""
         self.environment = environment
         self.stream_arn: str = mapping["EventSourceArn"]
         self.function_arn: str = mapping.get("FunctionArn", "")
@@ -97,11 +108,18 @@ class DynamoDbStreamPlayer(Generic[E]):
         self._sqs = sqs_client
         shards = streams_client.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]
         self.shard_id: str = shards[0]["ShardId"]
+        self.uuid: str | None = mapping.get("UUID")
+        self._checkpoints = checkpoints if self.uuid else None
+        self._checkpoint = self._checkpoints.get(self.uuid, self.shard_id) if self._checkpoints and self.uuid else None
+        position = (
+            {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": self._checkpoint}
+            if self._checkpoint
+            else {"ShardIteratorType": mapping.get("StartingPosition") or "TRIM_HORIZON"}
+        )
         self._iterator: str | None = streams_client.get_shard_iterator(
-            StreamArn=self.stream_arn,
-            ShardId=self.shard_id,
-            ShardIteratorType=mapping.get("StartingPosition") or "TRIM_HORIZON",
+            StreamArn=self.stream_arn, ShardId=self.shard_id, **position
         )["ShardIterator"]
+        self._last_read: str | None = self._checkpoint
         self._pending: list[dict[str, Any]] = []  # read, matched by a filter, not yet checkpointed
         self.stats = StreamStats()
 
@@ -112,6 +130,7 @@ class DynamoDbStreamPlayer(Generic[E]):
             records = [lambda_stream_record(r, self.stream_arn) for r in response.get("Records", [])]
             if not records:
                 return
+            self._last_read = records[-1]["dynamodb"]["SequenceNumber"]
             for record in records:
                 if self._matches(record):
                     self._pending.append(record)
@@ -172,6 +191,7 @@ class DynamoDbStreamPlayer(Generic[E]):
         retries, invocations, error = 0, 0, None
         for _ in range(max_invocations):
             if not self._pending:
+                self._save_checkpoint()
                 return self.stats
             if self.max_age_s is not None:
                 expired = 0
@@ -220,6 +240,12 @@ class DynamoDbStreamPlayer(Generic[E]):
             self.stats.retries += 1
             segments = [len(failed), *segments[1:]]  # only the remaining records are retried
         raise RuntimeError(f"{self.stream_arn} still had records after {max_invocations} invocations")
+
+    def _save_checkpoint(self) -> None:
+        """Every record read is done with (processed, discarded or filtered out)."""
+        if self._checkpoints and self.uuid and self._last_read and self._last_read != self._checkpoint:
+            self._checkpoints.put(self.uuid, self.shard_id, self._last_read)
+            self._checkpoint = self._last_read
 
 
 def _consume(segments: list[int], count: int) -> list[int]:

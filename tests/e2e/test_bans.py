@@ -63,3 +63,25 @@ def test_bans_extend_lifts_bypass_ttl_poison_is_bisected_to_the_on_failure_queue
     # a past-due ban not yet deleted reads as not banned
     assert result.past_due_item_present and result.past_due_read["banned"] is False
     assert result.parked == {"reports": 0, "accounts": 0}
+
+
+def test_a_second_bans_run_reads_only_its_own_stream_records(deployed: Deployed) -> None:
+    """Lambda keeps a stream mapping's position for as long as the mapping exists: a second
+    traffic run, in a new poller, goes on after the first run's records instead of reading them
+    again from TRIM_HORIZON (where the first run's poison, and every record past the mapping's
+    maximum age, would reach the on-failure queue a second time)."""
+    result = bans.run(
+        deployed.account("dev"),
+        deployed.platforms["dev"],
+        accounts=40,
+        bans=12,
+        rebans=2,
+        shorter_rebans=1,
+        lifts=1,
+        poison=2,
+    )
+    print("\n[dev, second run]\n  " + "\n  ".join(result.summary_lines()))  # noqa: T201
+    assert len(result.on_failure) == result.poison == 2
+    assert {r["DDBStreamBatchInfo"]["startSequenceNumber"] for r in result.on_failure} == result.poison_sequence_numbers
+    assert set(result.stream_seen) <= set(result.expected) | set(result.orphans)  # nothing of the first run
+    assert result.accounted

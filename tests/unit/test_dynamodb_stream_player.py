@@ -21,9 +21,12 @@ import boto3
 import pytest
 
 from emulation import emulator_patches
+from emulation.harness.checkpoints import StreamCheckpoints
 from emulation.harness.clock import SimulatedClock
 from emulation.harness.dynamodb_stream_source import DynamoDbStreamPlayer
 from tests.conftest import REGION
+
+ACCOUNT_ID = "123456789012"  # moto's default account
 
 
 class Function:
@@ -79,11 +82,14 @@ def player(
         "FunctionResponseTypes": ["ReportBatchItemFailures"],
         **settings,
     }
+    return DynamoDbStreamPlayer(function, mapping, streams_client(), boto3.client("sqs", region_name=REGION), clock)
+
+
+def streams_client() -> Any:
     # moto's in-process mock matches the Streams host only when the endpoint is given explicitly.
-    streams = boto3.client(
+    return boto3.client(
         "dynamodbstreams", region_name=REGION, endpoint_url=f"https://streams.dynamodb.{REGION}.amazonaws.com"
     )
-    return DynamoDbStreamPlayer(function, mapping, streams, boto3.client("sqs", region_name=REGION), clock)
 
 
 def seq(record: dict[str, Any]) -> str:
@@ -301,3 +307,91 @@ def test_after_a_partial_failure_only_the_remaining_records_are_retried(clock: S
     stats = player(function, stream, clock, BatchSize=3).drain()
     assert function.batches == [list("abc"), ["b", "c"], list("def")]
     assert stats.retries == 1
+
+
+# --- The checkpoint lives as long as the mapping ----------------------------------------------
+# PARAMETERS: StartingPosition is "the position in a stream from which to start reading"; the
+# position is then the mapping's own: a poller of an existing mapping goes on where it stopped.
+
+
+def deployed_mapping(stream_arn: str) -> dict[str, Any]:
+    """A real mapping in (in-process) moto, as the harness lists it: with its UUID."""
+    emulator_patches.passive_event_source_mappings()
+    function_arn = _function()
+    return boto3.client("lambda", region_name=REGION).create_event_source_mapping(
+        FunctionName=function_arn, EventSourceArn=stream_arn, StartingPosition="TRIM_HORIZON", BatchSize=100
+    )
+
+
+def _function() -> str:
+    import io
+    import zipfile
+
+    role = boto3.client("iam", region_name=REGION).create_role(RoleName="fn-role", AssumeRolePolicyDocument="{}")
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as archive:
+        archive.writestr("handler.py", "def lambda_handler(event, context):\n    return None\n")
+    return boto3.client("lambda", region_name=REGION).create_function(
+        FunctionName="fn",
+        Runtime="python3.12",
+        Role=role["Role"]["Arn"],
+        Handler="handler.lambda_handler",
+        Code={"ZipFile": code.getvalue()},
+    )["FunctionArn"]
+
+
+def mapping_player(
+    function: Function, mapping: dict[str, Any], clock: SimulatedClock
+) -> DynamoDbStreamPlayer[Function]:
+    """A new poller of the mapping, as a second traffic run in another process starts one."""
+    checkpoints = StreamCheckpoints(ACCOUNT_ID, REGION)
+    sqs = boto3.client("sqs", region_name=REGION)
+    return DynamoDbStreamPlayer(function, mapping, streams_client(), sqs, clock, checkpoints)
+
+
+def test_a_second_poller_of_a_mapping_goes_on_where_the_first_stopped(clock: SimulatedClock) -> None:
+    dynamodb, stream_arn = table_with_stream()
+    mapping = deployed_mapping(stream_arn)
+    put(dynamodb, "a", "b")
+    first = Function()
+    mapping_player(first, mapping, clock).drain()
+    put(dynamodb, "c")
+
+    second = Function()
+    mapping_player(second, mapping, clock).drain()
+
+    assert first.batches == [["a", "b"]]
+    assert second.batches == [["c"]]  # not a, b again from TRIM_HORIZON
+
+
+def test_records_filtered_out_or_discarded_move_the_checkpoint_too(clock: SimulatedClock) -> None:
+    dynamodb, stream_arn = table_with_stream()
+    mapping = deployed_mapping(stream_arn)
+    put(dynamodb, "poison")
+    failing = Function(lambda records: (_ for _ in ()).throw(RuntimeError("boom")))
+    mapping_player(failing, {**mapping, "MaximumRetryAttempts": 1}, clock).drain()
+
+    later = Function()
+    mapping_player(later, mapping, clock).drain()
+
+    assert failing.batches == [["poison"], ["poison"]]
+    assert later.batches == []
+
+
+def test_a_new_mapping_starts_at_its_starting_position(clock: SimulatedClock) -> None:
+    dynamodb, stream_arn = table_with_stream()
+    mapping = deployed_mapping(stream_arn)
+    put(dynamodb, "a")
+    mapping_player(Function(), mapping, clock).drain()
+    lambda_client = boto3.client("lambda", region_name=REGION)
+    lambda_client.delete_event_source_mapping(UUID=mapping["UUID"])
+    replacement = lambda_client.create_event_source_mapping(
+        FunctionName="fn", EventSourceArn=stream_arn, StartingPosition="TRIM_HORIZON"
+    )
+
+    fresh = Function()
+    mapping_player(fresh, replacement, clock).drain()
+
+    assert fresh.batches == [["a"]]
+    with pytest.raises(KeyError, match="no event source mapping"):  # the old position went with it
+        emulator_patches.stream_checkpoint(ACCOUNT_ID, REGION, mapping["UUID"], "any-shard")
