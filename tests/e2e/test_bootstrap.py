@@ -13,6 +13,7 @@ import pytest
 
 from emulation.harness.accounts import SimulatedAccount
 from emulation.sandbox import ROOT, bootstrap_stack
+from emulation.unmanaged import unmanaged_resources
 from infra import app as infra_app
 from tests.e2e.conftest import SIMULATED, WORKDIR, Deployed
 
@@ -117,6 +118,20 @@ def test_no_drift_after_traffic_and_make_apply_env_sandbox_dev_applies_the_saved
     applied = envctl(deployed, tmp_path, "apply", "sandbox-dev")
     assert applied.returncode == 0, applied.stdout[-3000:]
     assert "Apply complete! Resources: 0 added, 0 changed, 0 destroyed." in applied.stdout
+
+
+@pytest.mark.after_traffic
+def test_no_event_wiring_outside_terraform_state_after_traffic(deployed: Deployed) -> None:
+    """What the drift check cannot see: after every workload's traffic, each simulated account's
+    event source mappings, SNS subscriptions, EventBridge rules and targets (every bus) and pipes
+    are all in a Terraform state (the sandbox's or the account's bootstrap). A create whose
+    response the provider lost and retried would leave a second one here, unrecorded."""
+    names = ["sandbox.tfstate", *(f"bootstrap-{env}.tfstate" for env in SIMULATED)]
+    states = [json.loads((WORKDIR / name).read_text()) for name in names]
+    accounts = {platform["account_id"]: deployed.account(env).client for env, platform in deployed.platforms.items()}
+    assert len(accounts) == len(SIMULATED), accounts
+    extras = unmanaged_resources(states, accounts)
+    assert extras == [], "in the emulator but in no Terraform state:\n" + "\n".join(f"  {extra}" for extra in extras)
 
 
 def test_make_plan_env_sandbox_prod_with_the_other_accounts_role_is_refused(deployed: Deployed, tmp_path: Path) -> None:
