@@ -1,4 +1,4 @@
-"""Local AWS emulator for the sandbox: moto's ThreadedMotoServer with Switchyard's patches.
+"""Local AWS emulator for the sandbox: moto's server with Switchyard's patches and an access log.
 
     python -m emulation.emulator start    # idempotent; restarts a crashed server
     python -m emulation.emulator stop
@@ -71,29 +71,47 @@ def is_healthy(state: dict[str, object] | None) -> bool:
         return False
 
 
-def serve(state_file: Path) -> None:
-    """Run the server in this process until SIGTERM/SIGINT."""
-    from moto.server import ThreadedMotoServer
+def one_write_request_handler() -> type:
+    """moto's request handler, writing each response (status line, headers, body) in one send.
 
-    from emulation import emulator_patches
+    Unbuffered, werkzeug sends the headers, then the body, and the server thread can lose the
+    GIL in between. The AWS SDK for Go (the Terraform provider) sometimes closes a connection
+    right after reading the headers; a body that arrives later is lost and the SDK retries a
+    request the emulator already carried out. A whole response leaves nothing to lose
+    (emulation/README.md, "Transport")."""
+    from moto.moto_server.werkzeug_app import MotoRequestHandler
+
+    class OneWriteRequestHandler(MotoRequestHandler):
+        wbufsize = 1 << 20  # bytes; werkzeug flushes once per response: one send per response
+
+    return OneWriteRequestHandler
+
+
+def serve(state_file: Path) -> None:
+    """Run the server in this process until SIGTERM/SIGINT; every request goes to `access.log`
+    beside the state file (emulation/access_log.py)."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from werkzeug.serving import make_server
+
+    from emulation import create_conflicts, emulator_patches
+    from emulation.access_log import AccessLog
 
     emulator_patches.apply_all()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
+    create_conflicts.apply_all()  # a repeated create fails as on AWS, never makes a second resource
     state_file.parent.mkdir(parents=True, exist_ok=True)
+    access = (state_file.parent / "access.log").open("a")
+    app = AccessLog(DomainDispatcherApplication(create_backend_app), access)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=one_write_request_handler())
     tmp = state_file.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"url": f"http://{host}:{port}", "pid": os.getpid()}))
+    tmp.write_text(json.dumps({"url": f"http://{server.host}:{server.port}", "pid": os.getpid()}))
     tmp.replace(state_file)
 
     def _stop(_signum: int, _frame: object) -> None:
-        server.stop()
         sys.exit(0)
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    while True:
-        time.sleep(3600)
+    server.serve_forever()
 
 
 def start(state_file: Path = STATE_FILE) -> dict[str, object]:
