@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import time
-import warnings
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
@@ -35,61 +33,6 @@ class TerraformError(RuntimeError):
 
 def _print_progress(line: str, started: float) -> None:
     print(f"  [{time.monotonic() - started:5.0f}s] {line}", flush=True)
-
-
-# A create the emulator performed whose response the provider never read: the AWS SDK retried
-# the request and the retry was refused as a duplicate (seen with moto's threaded server: the
-# first request logged 201, the retry 409, nothing else failed). Terraform has no state for it.
-# Import IDs by resource type: both are the name in the error's parentheses.
-LOST_CREATE = re.compile(
-    r"Error: creating (?:Lambda Function|IAM Role) \((?P<id>[^)]+)\):[^\n]*"
-    r"(?:ResourceConflictException: Function already exist|EntityAlreadyExists)[^\n]*\n"
-    r"(?:[^\n]*\n){0,3}?\s*with (?P<address>\S+?),\n"
-)
-IMPORTABLE = (".aws_lambda_function.", ".aws_iam_role.")
-
-
-def lost_creates(output: str) -> list[tuple[str, str]]:
-    """(address, import id) of each create refused because an earlier attempt had done it."""
-    found = [(m["address"], m["id"]) for m in LOST_CREATE.finditer(output)]
-    return [(address, rid) for address, rid in dict.fromkeys(found) if any(t in f".{address}" for t in IMPORTABLE)]
-
-
-class LostResponseWarning(UserWarning):
-    """A recovery from a response the provider lost (pytest lists it in the warnings summary)."""
-
-
-def lost_response(message: str) -> None:
-    print(f"  {message}", flush=True)
-    warnings.warn(message, LostResponseWarning, stacklevel=3)
-
-
-# Any create refused because the thing exists: the signature of a lost response of every kind.
-REFUSED_AS_EXISTING = re.compile(
-    r"^Error: creating [^\n]*(?:already exist|AlreadyExists|ResourceInUseException|ConflictException)[^\n]*",
-    re.MULTILINE | re.IGNORECASE,
-)
-
-
-def refused_as_existing(output: str) -> str | None:
-    """The first error line of a create refused because its resource already exists, if any."""
-    found = REFUSED_AS_EXISTING.search(output)
-    return found[0] if found else None
-
-
-# The same on delete: the retried DeleteTable (say) finds no table, and the provider reports
-# that as an error when moto's message is not the exact one it matches ("Requested resource not
-# found" without ": Table: <name>").
-DELETE_ERROR = re.compile(r"^Error: deleting (?P<what>.+?\([^)\n]+\)):(?P<rest>[^\n]*)$", re.MULTILINE)
-NOT_FOUND = ("ResourceNotFoundException", "NoSuchEntity", "NotFoundException", "NonExistentQueue")
-
-
-def lost_deletes(output: str) -> list[str]:
-    """What each failed delete named, when every failed delete of the output found nothing;
-    [] when any error is something else (then nothing is retried)."""
-    errors = re.findall(r"^Error: ", output, re.MULTILINE)
-    deletes = [m for m in DELETE_ERROR.finditer(output) if any(code in m["rest"] for code in NOT_FOUND)]
-    return [m["what"] for m in deletes] if deletes and len(deletes) == len(errors) else []
 
 
 class Sandbox:
@@ -151,23 +94,10 @@ class Sandbox:
             )
 
     def apply(self, *extra: str, verbose: bool = True) -> float:
-        """`terraform apply`; a create whose response the provider lost is imported, then applied
-        again (once; see lost_creates). Not with a saved plan in `extra`: that plan is stale then."""
+        """`terraform apply`; returns the seconds it took."""
         started = time.monotonic()
         command = ("apply", "-input=false", "-no-color", "-auto-approve", "-parallelism=30", *extra)
-        progress = _print_progress if verbose else None
-        try:
-            self.terraform(*command, progress=progress)
-        except TerraformError as error:
-            lost = lost_creates(error.output)
-            if not lost or any(not arg.startswith("-") for arg in extra):
-                raise
-            for address, resource_id in lost:
-                lost_response(
-                    f"the emulator created {address} ({resource_id}); the provider's retry was refused: importing it"
-                )
-                self.terraform("import", "-input=false", "-no-color", address, resource_id)
-            self.terraform(*command, progress=progress)
+        self.terraform(*command, progress=_print_progress if verbose else None)
         return time.monotonic() - started
 
     def plan_exit_code(self, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -178,21 +108,10 @@ class Sandbox:
 
     def destroy(self, verbose: bool = True, refresh: bool = True) -> None:
         """`terraform destroy`; refresh=False skips reading every resource first (right after a
-        plan that found no drift, the state is what the emulator holds). A delete whose response
-        the provider lost (its retry finds nothing: see lost_deletes) leaves that resource in
-        state: one more destroy, refreshing, drops it and destroys what is left."""
+        plan that found no drift, the state is what the emulator holds)."""
         command = ("destroy", "-input=false", "-no-color", "-auto-approve", "-parallelism=30")
         progress = _print_progress if verbose else None
-        try:
-            self.terraform(*command, *(() if refresh else ("-refresh=false",)), progress=progress)
-        except TerraformError as error:
-            gone = lost_deletes(error.output)
-            if not gone:
-                raise
-            lost_response(
-                f"deleted in the emulator, the provider's retry found nothing: {', '.join(gone)}; destroying again"
-            )
-            self.terraform(*command, progress=progress)
+        self.terraform(*command, *(() if refresh else ("-refresh=false",)), progress=progress)
 
     def outputs(self) -> dict[str, Any]:
         raw = json.loads(self.terraform("output", "-json", "-no-color").stdout)

@@ -19,17 +19,9 @@ from typing import Any
 
 import pytest
 
-from emulation import emulator
+from emulation import access_log, emulator
 from emulation.harness.accounts import SimulatedAccount
-from emulation.sandbox import (
-    ROOT,
-    Sandbox,
-    TerraformError,
-    bootstrap,
-    lost_response,
-    refused_as_existing,
-    wait_for_deploy_roles,
-)
+from emulation.sandbox import ROOT, Sandbox, bootstrap, wait_for_deploy_roles
 from emulation.webhook_receiver import WebhookReceiver
 
 WORKDIR = Path(os.environ.get("SWITCHYARD_E2E_WORKDIR", ROOT / ".sandbox" / "e2e")).resolve()
@@ -64,6 +56,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def _deploy(state_file: Path, webhooks: WebhookReceiver) -> tuple[Sandbox, str, dict[str, Any]]:
     """A fresh emulator, both accounts bootstrapped, the sandbox applied."""
     emulator.stop(state_file)  # a leftover from an interrupted run holds stale resources
+    (WORKDIR / "access.log").unlink(missing_ok=True)  # this session's requests only
     url = str(emulator.start(state_file)["url"])
     sandbox = Sandbox(WORKDIR, url)
     sandbox.env["TF_VAR_webhook_receiver_url"] = webhooks.url
@@ -85,21 +78,16 @@ def deployed() -> Iterator[Deployed]:
     # The partners' endpoint for the session's every plan and apply (bounded: stops itself).
     webhooks = WebhookReceiver(max_requests=5_000, lifetime_s=3 * 3600).start()
     try:
-        try:
-            sandbox, url, bootstrapped = _deploy(state_file, webhooks)
-        except TerraformError as error:
-            # A lost create of a kind Sandbox.apply does not import: the emulator holds a resource
-            # Terraform has no state of. Once, from scratch.
-            lost = refused_as_existing(error.output)
-            if lost is None:
-                raise
-            lost_response(f"a lost create response ({lost}): deploying again on a fresh emulator")
-            sandbox, url, bootstrapped = _deploy(state_file, webhooks)
+        sandbox, url, bootstrapped = _deploy(state_file, webhooks)
         yield Deployed(sandbox, sandbox.outputs()["platforms"], url, bootstrapped, webhooks)
         # The state holds all Terraform created (traffic makes no managed resources, and the drift
         # check refreshed it last): destroy from it without reading every resource again.
         sandbox.destroy(refresh=False)
         assert sandbox.outputs() == {}, "destroy left outputs behind"
+        # Every response the emulator gave reached its client: a call the SDK attempted again
+        # after a success is a lost response (emulation/README.md, "Transport").
+        lost = access_log.lost_responses(access_log.read(WORKDIR / "access.log"))
+        assert not lost, "lost responses (the emulator answered, the client retried):\n" + "\n".join(map(str, lost))
     finally:
         webhooks.stop()
         emulator.stop(state_file)
