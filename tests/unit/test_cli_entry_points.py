@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ENTRY_POINTS = {
     "emulation.emulator": ["launch-everything"],
     "emulation.sandbox": ["nuke"],
+    "emulation.access_log": ["access.log", "--follow"],
     "emulation.demo": ["--fast"],
     "emulation.traffic.registration": ["--votes", "5"],
     "tools.envctl": ["deploy", "dev"],
