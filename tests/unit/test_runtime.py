@@ -5,6 +5,7 @@ poison is parked with the stream record's id and ARN). Standard SQS is covered b
 from __future__ import annotations
 
 import json
+import warnings
 from contextlib import redirect_stdout
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -236,3 +237,68 @@ def test_a_configuration_error_in_decode_is_retried_never_parked(runtime: Module
     response, _ = run(consumer, fifo_event(("a", "{}"), ("b", '{"x": 1}')))
     assert response == {"batchItemFailures": [{"itemIdentifier": "msg-0"}]}
     assert parked.messages == []
+
+
+def _emitted(consumer: Consumer[Any, Any], event: dict[str, Any]) -> tuple[Any, list[str], list[str]]:
+    """(response or the exception raised, EMF lines printed, warnings given) of one invocation."""
+    logs = LogSink()
+    with warnings.catch_warnings(record=True) as given, redirect_stdout(logs):
+        warnings.simplefilter("always")
+        try:
+            response: Any = consumer.lambda_handler(event, CONTEXT)
+        except Exception as error:  # a function error: Lambda retries the whole batch
+            response = error
+    return response, [line for line in logs.lines if '"_aws"' in line], [str(w.message) for w in given]
+
+
+def test_an_invocation_where_no_record_reached_an_outcome_emits_no_metrics_and_no_warning(
+    runtime: ModuleType,
+) -> None:
+    """Every record failed (it comes back): nothing to count, and Powertools' "No application
+    metrics to publish" would be noise on every such invocation (Lambda's Errors metric and the
+    queue's DLQ alarm tell the story)."""
+
+    def apply(entry: dict[str, Any]) -> str:
+        raise ConnectionError("throttled")
+
+    consumer = runtime.Consumer(
+        runtime.SQS_FIFO, decode=lambda r: json.loads(r.body), effect=runtime.one_by_one(apply), dead_letters=Parked
+    )
+    # GIVEN a FIFO batch whose first record of each group fails: all are reported, none applied
+    response, emf, given = _emitted(consumer, fifo_event(("a", '{"n": 1}'), ("b", '{"n": 1}'), ("a", '{"n": 2}')))
+    assert isinstance(response, Exception)  # Powertools raises when every record failed
+    assert emf == [] and given == []
+    # GIVEN a stream batch that stops at its first record: the same
+    stream = runtime.Consumer(
+        runtime.DYNAMODB_STREAM, decode=lambda r: r.event_id, effect=runtime.one_by_one(apply), dead_letters=Parked
+    )
+    response, emf, given = _emitted(stream, {"Records": [ttl_remove(i, {"scheduleId": {"S": "s"}}) for i in range(2)]})
+    assert isinstance(response, Exception) and emf == [] and given == []
+
+
+def test_an_invocation_with_an_outcome_emits_it_and_a_batch_that_succeeded_uncounted_still_warns(
+    runtime: ModuleType,
+) -> None:
+    def apply(entry: dict[str, Any]) -> str:
+        if entry["n"] == 2:
+            raise ConnectionError("throttled")
+        return "EventsApplied"
+
+    consumer = runtime.Consumer(
+        runtime.SQS_FIFO, decode=lambda r: json.loads(r.body), effect=runtime.one_by_one(apply), dead_letters=Parked
+    )
+    response, emf, given = _emitted(consumer, fifo_event(("a", '{"n": 1}'), ("b", '{"n": 2}')))
+    assert response == {"batchItemFailures": [{"itemIdentifier": "msg-1"}]}
+    assert len(emf) == 1 and json.loads(emf[0])["EventsApplied"] == [1.0] and given == []
+    # A consumer that lets a record succeed without counting it is missing a metric: that gap
+    # keeps Powertools' warning.
+    silent = runtime.Consumer(
+        runtime.SQS_FIFO,
+        decode=lambda r: json.loads(r.body),
+        screen=lambda _: runtime.Refusal("ignored", metrics=(), park=False),
+        effect=runtime.one_by_one(apply),
+        dead_letters=Parked,
+    )
+    response, emf, given = _emitted(silent, fifo_event(("a", '{"n": 1}')))
+    assert response == {"batchItemFailures": []} and emf == []
+    assert [m for m in given if m.startswith("No application metrics to publish")]

@@ -13,7 +13,12 @@ same way for every function:
   transient errors: the record is reported in batchItemFailures and comes back. It raises
   `NotYet(reason, metrics)` for an item that must wait (a gap in a FIFO sequence): retried the
   same way, and counted under `metrics` on every attempt.
-- Counts are summed per invocation and emitted once as EMF metrics.
+- Counts are summed per invocation and emitted once as EMF metrics. An invocation in which no
+  record reached an outcome (every record failed or was skipped after a failure, and comes back)
+  has no application metric to emit and emits none: Lambda's own Errors metric and the queues'
+  receive counts and DLQ alarms show it. Powertools' `log_metrics` would warn "No application
+  metrics to publish" on each one, so the handler flushes itself; the warning stays for a batch
+  that succeeded without counting anything, which would be a consumer missing its metric.
 
 Variants, by event source:
 - `SQS`: Powertools `BatchProcessor` (standard queues);
@@ -174,9 +179,14 @@ class Consumer(Generic[R, T]):
 
         @logger.inject_lambda_context
         @tracer.capture_lambda_handler
-        @metrics.log_metrics
         def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-            return self.handle(event, context)
+            response: PartialItemFailureResponse | None = None  # stays None when handle raises
+            try:
+                response = self.handle(event, context)
+                return response
+            finally:  # what @metrics.log_metrics does, but not when nothing reached an outcome
+                if metrics.metric_set or not nothing_succeeded(event, response):
+                    metrics.flush_metrics()
 
         self.lambda_handler: LambdaHandler = lambda_handler
 
@@ -265,6 +275,15 @@ class Consumer(Generic[R, T]):
                 logger.exception("effect failed, the records will be retried", extra={"recordIds": ids})
                 failed += ids
         return {"batchItemFailures": [{"itemIdentifier": record_id} for record_id in failed]}
+
+
+def nothing_succeeded(event: dict[str, Any], response: PartialItemFailureResponse | None) -> bool:
+    """Whether Lambda retries every record of the batch: the handler raised (a function error), or
+    reported each record in batchItemFailures."""
+    if response is None:
+        return True
+    failed = {f.get("itemIdentifier") for f in response.get("batchItemFailures") or []}
+    return len(failed) >= len(event.get("Records") or [])
 
 
 def event_consumer(
