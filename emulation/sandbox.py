@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -21,18 +22,42 @@ from tools.tf_cli_config import plugin_cache_lock
 ROOT = Path(__file__).resolve().parent.parent
 SANDBOX_ROOT = ROOT / "environments" / "sandbox"
 CLI_CONFIG = ROOT / ".terraform.d" / "cli.tfrc"
-# Lines worth showing while a slow apply runs (each SQS queue takes ~25 s in the emulator).
-PROGRESS_MARKERS = ("Creation complete", "Destruction complete", "Apply complete", "Destroy complete", "Error")
+# What a slow apply prints (each SQS queue takes ~25 s in the emulator), each at the start of a
+# line: `apply` prints the plan first, whose indented attribute lines must not match.
+PLANNED = re.compile(r"^Plan: (\d+) to add, (\d+) to change, (\d+) to destroy\.")
+RESOURCE_DONE = re.compile(r"^\S+: (?:Creation|Modifications|Destruction) complete after ")
+SHOWN = re.compile(r"^(?:(?:Apply|Destroy) complete! |Error: )")
+
+
+class Progress:
+    """Terraform's progress in a few lines: resources done of those planned, at most every
+    `every` seconds, and its summary and errors as they come."""
+
+    def __init__(self, every: float = 15.0) -> None:
+        self.every = every
+        self.started = self.shown = time.monotonic()
+        self.planned: int | None = None
+        self.done = 0
+
+    def __call__(self, line: str) -> None:
+        if planned := PLANNED.match(line):
+            self.planned = sum(int(n) for n in planned.groups())
+        elif RESOURCE_DONE.match(line):
+            self.done += 1
+            if time.monotonic() - self.shown >= self.every:
+                self._print(f"{self.done} of {self.planned if self.planned is not None else '?'} resources done")
+        elif SHOWN.match(line):
+            self._print(line)
+
+    def _print(self, text: str) -> None:
+        self.shown = time.monotonic()
+        print(f"  [{self.shown - self.started:5.0f}s] {text}", flush=True)
 
 
 class TerraformError(RuntimeError):
     def __init__(self, message: str, output: str = "") -> None:
         super().__init__(message)
         self.output = output  # everything the command printed (the message keeps only its end)
-
-
-def _print_progress(line: str, started: float) -> None:
-    print(f"  [{time.monotonic() - started:5.0f}s] {line}", flush=True)
 
 
 class Sandbox:
@@ -64,10 +89,9 @@ class Sandbox:
             self.env.pop(name, None)
 
     def terraform(
-        self, *args: str, progress: Callable[[str, float], None] | None = None, check: bool = True
+        self, *args: str, progress: Callable[[str], None] | None = None, check: bool = True
     ) -> subprocess.CompletedProcess[str]:
         command = ["terraform", f"-chdir={self.root}", *args]
-        started = time.monotonic()
         with subprocess.Popen(
             command, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True
         ) as process:
@@ -75,8 +99,8 @@ class Sandbox:
             lines = []
             for line in process.stdout:
                 lines.append(line)
-                if progress and any(marker in line for marker in PROGRESS_MARKERS):
-                    progress(line.rstrip(), started)
+                if progress:
+                    progress(line.rstrip())
         output = "".join(lines)
         result = subprocess.CompletedProcess(command, process.returncode, output, "")
         if check and process.returncode != 0:
@@ -97,7 +121,7 @@ class Sandbox:
         """`terraform apply`; returns the seconds it took."""
         started = time.monotonic()
         command = ("apply", "-input=false", "-no-color", "-auto-approve", "-parallelism=30", *extra)
-        self.terraform(*command, progress=_print_progress if verbose else None)
+        self.terraform(*command, progress=Progress() if verbose else None)
         return time.monotonic() - started
 
     def plan_exit_code(self, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -110,7 +134,7 @@ class Sandbox:
         """`terraform destroy`; refresh=False skips reading every resource first (right after a
         plan that found no drift, the state is what the emulator holds)."""
         command = ("destroy", "-input=false", "-no-color", "-auto-approve", "-parallelism=30")
-        progress = _print_progress if verbose else None
+        progress = Progress() if verbose else None
         self.terraform(*command, *(() if refresh else ("-refresh=false",)), progress=progress)
 
     def outputs(self) -> dict[str, Any]:
