@@ -6,6 +6,8 @@
 
 Bounded: it refuses (503) requests past `max_requests` and shuts itself down after
 `lifetime_s` seconds even when the test forgets to, so it can never outlive a test run.
+`port` 0 (the default) takes a free port; `make demo` asks for the port its deployed API
+destinations already name, so a second run on the same emulator changes nothing.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ class Request:
 
 
 class WebhookReceiver:
-    def __init__(self, max_requests: int = 10_000, lifetime_s: float = 300.0) -> None:
+    def __init__(self, max_requests: int = 10_000, lifetime_s: float = 300.0, port: int = 0) -> None:
         self.max_requests = max_requests
         self.lifetime_s = lifetime_s
         self.requests: list[Request] = []
@@ -60,7 +62,7 @@ class WebhookReceiver:
             def log_message(self, format: str, *args: object) -> None:
                 return  # quiet: the test asserts on self.requests
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)  # OSError when port is taken
         self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, name="webhook-receiver", daemon=True)

@@ -24,6 +24,7 @@ from emulation.harness.faults import FlakyService
 from ledger_processor.core import intake_group_id
 from tools import convoy_replay
 
+NAME = "ledger"
 SIGN = {"credit": 1, "debit": -1, "refund": -1}
 
 
@@ -173,6 +174,37 @@ class LedgerResult:
     held_before_replay: dict[str, int]
     parked_intake: list[str]  # what reached the intake DLQ: order/seq, receives, reason
     parked_grouped: int
+
+    @property
+    def accounted(self) -> bool:
+        """Every transaction in its place (what tests/e2e/test_ledger.py asserts on the outcome):
+        every order applied to its last seq in seq order, once, with the independently computed
+        balance and overdraft rejections; the gap detected, waited at and parked in order, then
+        replayed in that order; nothing left in either DLQ; metrics never counted twice."""
+        every_seq = list(range(1, self.per_order + 1))
+        orders = self.expected_balances
+        after_gap = list(range(self.missing_seq + 1, self.per_order + 1))
+        total = self.orders * self.per_order
+        applied = self.consumer_metrics.get("TransactionsApplied", 0)
+        rejected = self.consumer_metrics.get("TransactionsRejected", 0)
+        return (
+            len(orders) == self.orders
+            and self.applied_seq == dict.fromkeys(orders, self.per_order)
+            and self.application_order == dict.fromkeys(orders, every_seq)
+            and self.balances == self.expected_balances
+            and {o: set(r) for o, r in self.rejections.items()} == self.expected_rejections
+            and all(reason.startswith("overdraft: ") for r in self.rejections.values() for reason in r.values())
+            and self.ledger_entries == dict.fromkeys(orders, self.per_order)
+            and applied + rejected <= total
+            and self.processor_metrics.get("TransactionsRecorded", 0) <= total
+            and self.consumer_metrics.get("SequenceGaps", 0) > 0
+            and self.gap_state_before_replay == self.missing_seq - 1
+            and sorted(set(self.dlq_order)) == after_gap
+            and self.dlq_order == sorted(self.dlq_order)
+            and self.replayed == self.dlq_order
+            and self.parked_intake == []
+            and self.parked_grouped == 0
+        )
 
     def summary_lines(self) -> list[str]:
         during = [p for p in self.timeline if p[2] > 0]
