@@ -19,20 +19,16 @@ sys.path[1:1] = [str(_ROOT / "lambdas"), str(_ROOT / "lambdas" / "shared")]
 
 from emulation import access_log, emulator  # noqa: E402
 from emulation.harness.accounts import SimulatedAccount  # noqa: E402
-from emulation.sandbox import ROOT, Sandbox, bootstrap, wait_for_deploy_roles  # noqa: E402
+from emulation.sandbox import DEMO_RECEIVER_FILE, DEMO_WORKDIR, Sandbox, bootstrap, wait_for_deploy_roles  # noqa: E402
 from emulation.traffic import WORKLOADS, bans, ledger, webhooks  # noqa: E402
 from emulation.webhook_receiver import WebhookReceiver  # noqa: E402
 
 REGION = "eu-west-1"
 SIMULATED = ["sandbox-dev", "sandbox-prod"]  # registry entries of the simulated accounts
-WORKDIR = ROOT / ".sandbox" / "demo"
-# The partners' receiver port the deployed API destinations name: kept beside the demo's state,
-# so a second `make demo` on the same emulator plans no change and delivers to the live receiver.
-RECEIVER_PORT_FILE = WORKDIR / "webhook-receiver.json"
 RECEIVER_LIFETIME_S = 3600.0  # bounded: it stops itself even if the demo is killed mid-way
 
 
-def start_receiver(port_file: Path = RECEIVER_PORT_FILE) -> WebhookReceiver:
+def start_receiver(port_file: Path = DEMO_RECEIVER_FILE) -> WebhookReceiver:
     """The partners' endpoint, on the port an earlier run deployed with when it is free."""
     try:
         port = int(json.loads(port_file.read_text())["port"])
@@ -106,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     url = str(state["url"])
     print(f"emulator at {url}")
-    sandbox = Sandbox(WORKDIR, url)
+    sandbox = Sandbox(DEMO_WORKDIR, url)
     receiver = start_receiver()
     try:
         print(f"partner webhooks go to a local receiver at {receiver.url} (bounded: 5,000 requests, 1 hour)")
@@ -126,7 +122,7 @@ def _deploy_and_drive(sandbox: Sandbox, url: str, receiver: WebhookReceiver) -> 
     )
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=1) as pool:
-        bootstrapping = pool.submit(bootstrap, WORKDIR, url, SIMULATED, False)
+        bootstrapping = pool.submit(bootstrap, DEMO_WORKDIR, url, SIMULATED, False)
         waited = wait_for_deploy_roles(url, SIMULATED, bootstrapping)
         print(
             f"deploy roles exist after {waited:.0f}s; applying environments/sandbox into two simulated accounts "

@@ -22,6 +22,9 @@ from tools.tf_cli_config import plugin_cache_lock
 ROOT = Path(__file__).resolve().parent.parent
 SANDBOX_ROOT = ROOT / "environments" / "sandbox"
 CLI_CONFIG = ROOT / ".terraform.d" / "cli.tfrc"
+DEMO_WORKDIR = ROOT / ".sandbox" / "demo"  # `make demo`'s state; the e2e tests use their own
+# The partners' receiver port the demo's API destinations name, kept so a second run plans no change.
+DEMO_RECEIVER_FILE = DEMO_WORKDIR / "webhook-receiver.json"
 # What a slow apply prints (each SQS queue takes ~25 s in the emulator), each at the start of a
 # line: `apply` prints the plan first, whose indented attribute lines must not match.
 PLANNED = re.compile(r"^Plan: (\d+) to add, (\d+) to change, (\d+) to destroy\.")
@@ -234,7 +237,10 @@ def main(argv: list[str] | None = None) -> int:
     if not emulator.is_healthy(state) or state is None:
         print("sandbox: the emulator is not running; run `make sandbox-up`", file=sys.stderr)
         return 1
-    sandbox = Sandbox(ROOT / ".sandbox" / "demo", str(state["url"]))
+    sandbox = Sandbox(DEMO_WORKDIR, str(state["url"]))
+    if DEMO_RECEIVER_FILE.is_file():  # plan with the receiver `make demo` deployed, not the default
+        port = json.loads(DEMO_RECEIVER_FILE.read_text())["port"]
+        sandbox.env["TF_VAR_webhook_receiver_url"] = f"http://127.0.0.1:{port}"
     sandbox.init()
     if command == "apply":
         sandbox.apply()
