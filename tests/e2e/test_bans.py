@@ -73,11 +73,11 @@ def test_a_second_bans_run_reads_only_its_own_stream_records(deployed: Deployed)
     result = bans.run(
         deployed.account("dev"),
         deployed.platforms["dev"],
-        accounts=40,
-        bans=12,
-        rebans=2,
+        accounts=150,  # the traffic dismisses 100 reports against accounts it never bans
+        bans=20,
+        rebans=3,
         shorter_rebans=1,
-        lifts=1,
+        lifts=2,
         poison=2,
     )
     print("\n[dev, second run]\n  " + "\n  ".join(result.summary_lines()))  # noqa: T201
