@@ -34,3 +34,28 @@ def mocked_aws(aws_credentials: None) -> Iterator[None]:
 
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() == "true"
+
+
+def deploy_function(name: str = "fn", region: str = REGION) -> str:
+    """A function in (in-process) moto, its ARN: for tests of what hangs off a function."""
+    import io
+    import zipfile
+
+    import boto3
+
+    iam = boto3.client("iam", region_name=region)
+    try:
+        role = iam.create_role(RoleName="fn-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    except iam.exceptions.EntityAlreadyExistsException:
+        role = iam.get_role(RoleName="fn-role")["Role"]["Arn"]
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as archive:
+        archive.writestr("handler.py", "def lambda_handler(event, context):\n    return None\n")
+    function = boto3.client("lambda", region_name=region).create_function(
+        FunctionName=name,
+        Runtime="python3.12",
+        Role=role,
+        Handler="handler.lambda_handler",
+        Code={"ZipFile": code.getvalue()},
+    )
+    return str(function["FunctionArn"])

@@ -24,7 +24,7 @@ from emulation import emulator_patches
 from emulation.harness.checkpoints import StreamCheckpoints
 from emulation.harness.clock import SimulatedClock
 from emulation.harness.dynamodb_stream_source import DynamoDbStreamPlayer
-from tests.conftest import REGION
+from tests.conftest import REGION, deploy_function
 
 ACCOUNT_ID = "123456789012"  # moto's default account
 
@@ -317,27 +317,10 @@ def test_after_a_partial_failure_only_the_remaining_records_are_retried(clock: S
 def deployed_mapping(stream_arn: str) -> dict[str, Any]:
     """A real mapping in (in-process) moto, as the harness lists it: with its UUID."""
     emulator_patches.passive_event_source_mappings()
-    function_arn = _function()
+    function_arn = deploy_function()
     return boto3.client("lambda", region_name=REGION).create_event_source_mapping(
         FunctionName=function_arn, EventSourceArn=stream_arn, StartingPosition="TRIM_HORIZON", BatchSize=100
     )
-
-
-def _function() -> str:
-    import io
-    import zipfile
-
-    role = boto3.client("iam", region_name=REGION).create_role(RoleName="fn-role", AssumeRolePolicyDocument="{}")
-    code = io.BytesIO()
-    with zipfile.ZipFile(code, "w") as archive:
-        archive.writestr("handler.py", "def lambda_handler(event, context):\n    return None\n")
-    return boto3.client("lambda", region_name=REGION).create_function(
-        FunctionName="fn",
-        Runtime="python3.12",
-        Role=role["Role"]["Arn"],
-        Handler="handler.lambda_handler",
-        Code={"ZipFile": code.getvalue()},
-    )["FunctionArn"]
 
 
 def mapping_player(

@@ -4,9 +4,7 @@ Each test applies the patches itself (the unit tests' in-process moto is not pat
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from typing import Any
 
 import boto3
@@ -14,7 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from emulation import create_conflicts
-from tests.conftest import REGION
+from tests.conftest import REGION, deploy_function
 
 
 @pytest.fixture
@@ -28,26 +26,6 @@ def _refused(call: Any, **kwargs: Any) -> ClientError:
     return caught.value
 
 
-def _function(name: str) -> str:
-    iam = boto3.client("iam", region_name=REGION)
-    try:
-        role = iam.create_role(RoleName="fn-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-    except iam.exceptions.EntityAlreadyExistsException:
-        role = iam.get_role(RoleName="fn-role")["Role"]["Arn"]
-    code = io.BytesIO()
-    with zipfile.ZipFile(code, "w") as archive:
-        archive.writestr("handler.py", "def lambda_handler(event, context):\n    return None\n")
-    return str(
-        boto3.client("lambda", region_name=REGION).create_function(
-            FunctionName=name,
-            Runtime="python3.12",
-            Role=role,
-            Handler="handler.lambda_handler",
-            Code={"ZipFile": code.getvalue()},
-        )["FunctionArn"]
-    )
-
-
 def _queue_arn(name: str) -> str:
     sqs = boto3.client("sqs", region_name=REGION)
     url = sqs.create_queue(QueueName=name)["QueueUrl"]
@@ -59,7 +37,7 @@ def _queue_arn(name: str) -> str:
 
 def test_repeated_sqs_event_source_mapping_is_refused(patched: None) -> None:
     awslambda = boto3.client("lambda", region_name=REGION)
-    queue_arn, function_arn = _queue_arn("source"), _function("fn")
+    queue_arn, function_arn = _queue_arn("source"), deploy_function("fn")
     first = awslambda.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName=function_arn, BatchSize=5)
 
     error = _refused(awslambda.create_event_source_mapping, EventSourceArn=queue_arn, FunctionName="fn", BatchSize=7)
@@ -83,7 +61,7 @@ def test_repeated_stream_event_source_mapping_is_refused(patched: None) -> None:
         StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
     )["TableDescription"]["LatestStreamArn"]
     awslambda = boto3.client("lambda", region_name=REGION)
-    _function("fn")
+    deploy_function("fn")
     spec = {"EventSourceArn": stream_arn, "FunctionName": "fn", "StartingPosition": "TRIM_HORIZON"}
     first = awslambda.create_event_source_mapping(**spec)
 
@@ -100,8 +78,8 @@ def test_repeated_stream_event_source_mapping_is_refused(patched: None) -> None:
 
 def test_event_source_mapping_of_another_function_update_and_recreate_still_work(patched: None) -> None:
     awslambda = boto3.client("lambda", region_name=REGION)
-    queue_arn, _ = _queue_arn("source"), _function("fn")
-    _function("other")
+    queue_arn, _ = _queue_arn("source"), deploy_function("fn")
+    deploy_function("other")
     first = awslambda.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName="fn", BatchSize=5)
 
     awslambda.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName="other")  # another function
@@ -133,7 +111,7 @@ def _statements(function: str) -> list[dict[str, Any]]:
 
 def test_repeated_permission_statement_id_is_refused(patched: None) -> None:
     awslambda = boto3.client("lambda", region_name=REGION)
-    _function("fn")
+    deploy_function("fn")
     topic = f"arn:aws:sns:{REGION}:123456789012:"
     awslambda.add_permission(**_permission("fn", "AllowSns", topic + "first"))
 
@@ -151,8 +129,8 @@ def test_repeated_permission_statement_id_is_refused(patched: None) -> None:
 
 def test_permission_with_other_statement_id_or_function_and_after_removal_still_work(patched: None) -> None:
     awslambda = boto3.client("lambda", region_name=REGION)
-    _function("fn")
-    _function("other")
+    deploy_function("fn")
+    deploy_function("other")
     topic = f"arn:aws:sns:{REGION}:123456789012:t"
     awslambda.add_permission(**_permission("fn", "AllowSns", topic))
     awslambda.add_permission(**_permission("fn", "AllowSns2", topic))  # another statement id
@@ -165,7 +143,7 @@ def test_permission_with_other_statement_id_or_function_and_after_removal_still_
 
 def test_repeated_alias_is_refused_with_lambdas_error_code(patched: None) -> None:
     awslambda = boto3.client("lambda", region_name=REGION)
-    _function("fn")
+    deploy_function("fn")
     version = awslambda.publish_version(FunctionName="fn")["Version"]
     awslambda.create_alias(FunctionName="fn", Name="live", FunctionVersion=version, Description="first")
 

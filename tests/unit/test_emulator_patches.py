@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import urllib.error
 import urllib.request
-import zipfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,7 +14,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from emulation import emulator_patches
-from tests.conftest import REGION
+from tests.conftest import REGION, deploy_function
 
 
 @contextlib.contextmanager
@@ -46,27 +44,12 @@ def test_redrive_policy_is_returned_as_compact_json(mocked_aws: None) -> None:
     assert "RedrivePolicy" not in sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["All"])["Attributes"]
 
 
-def _function(account_region_client: object) -> str:
-    iam = boto3.client("iam", region_name=REGION)
-    role = iam.create_role(RoleName="fn-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-    code = io.BytesIO()
-    with zipfile.ZipFile(code, "w") as archive:
-        archive.writestr("handler.py", "def lambda_handler(event, context):\n    return None\n")
-    return boto3.client("lambda", region_name=REGION).create_function(
-        FunctionName="fn",
-        Runtime="python3.12",
-        Role=role,
-        Handler="handler.lambda_handler",
-        Code={"ZipFile": code.getvalue()},
-    )["FunctionArn"]
-
-
 def test_sqs_event_source_mapping_is_kept_as_a_record_only(mocked_aws: None) -> None:
     emulator_patches.passive_event_source_mappings()
     sqs = boto3.client("sqs", region_name=REGION)
     queue = sqs.create_queue(QueueName="source")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    function_arn = _function(None)
+    function_arn = deploy_function()
     awslambda = boto3.client("lambda", region_name=REGION)
     mapping = awslambda.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName=function_arn, BatchSize=5)
     # The mapping is still there for Terraform to read and the harness to play...
@@ -92,7 +75,7 @@ def test_dynamodb_table_trigger_is_unhooked(mocked_aws: None) -> None:
         StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
     )["TableDescription"]["LatestStreamArn"]
     boto3.client("lambda", region_name=REGION).create_event_source_mapping(
-        EventSourceArn=stream_arn, FunctionName=_function(None), StartingPosition="TRIM_HORIZON"
+        EventSourceArn=stream_arn, FunctionName=deploy_function(), StartingPosition="TRIM_HORIZON"
     )
     table = dynamodb_backends["123456789012"][REGION].get_table("t")
     assert table.lambda_event_source_mappings == {}
