@@ -108,9 +108,9 @@ class DynamoDbStreamPlayer(Generic[E]):
         self._sqs = sqs_client
         shards = streams_client.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]
         self.shard_id: str = shards[0]["ShardId"]
-        self.uuid: str | None = mapping.get("UUID")
+        self.uuid: str = mapping.get("UUID") or ""
         self._checkpoints = checkpoints if self.uuid else None
-        self._checkpoint = self._checkpoints.get(self.uuid, self.shard_id) if self._checkpoints and self.uuid else None
+        self._checkpoint = self._checkpoints.get(self.uuid, self.shard_id) if self._checkpoints else None
         position = (
             {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": self._checkpoint}
             if self._checkpoint
@@ -243,7 +243,7 @@ class DynamoDbStreamPlayer(Generic[E]):
 
     def _save_checkpoint(self) -> None:
         """Every record read is done with (processed, discarded or filtered out)."""
-        if self._checkpoints and self.uuid and self._last_read and self._last_read != self._checkpoint:
+        if self._checkpoints and self._last_read and self._last_read != self._checkpoint:
             self._checkpoints.put(self.uuid, self.shard_id, self._last_read)
             self._checkpoint = self._last_read
 
