@@ -62,8 +62,10 @@ def cycle(workdir: Path, synth_dir: Path) -> tuple[float, str | None]:
             list(pool.map(lambda stack: stack.terraform(*DESTROY), stacks))
         error = None
     except TerraformError as failure:
-        error = str(failure).splitlines()[0] + "\n" + "\n".join(
-            line for line in failure.output.splitlines() if line.startswith("Error")
+        error = (
+            str(failure).splitlines()[0]
+            + "\n"
+            + "\n".join(line for line in failure.output.splitlines() if line.startswith("Error"))
         )
     seconds = time.monotonic() - started
     emulator.stop(state_file)
