@@ -59,3 +59,17 @@ def deploy_function(name: str = "fn", region: str = REGION) -> str:
         Code={"ZipFile": code.getvalue()},
     )
     return str(function["FunctionArn"])
+
+
+def table_with_stream(name: str, key: str = "pk", region: str = REGION) -> str:
+    """An on-demand table in (in-process) moto with a NEW_AND_OLD_IMAGES stream: its stream ARN."""
+    import boto3
+
+    description = boto3.client("dynamodb", region_name=region).create_table(
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}],
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )["TableDescription"]
+    return str(description["LatestStreamArn"])

@@ -24,7 +24,7 @@ from emulation import emulator_patches
 from emulation.harness.checkpoints import StreamCheckpoints
 from emulation.harness.clock import SimulatedClock
 from emulation.harness.dynamodb_stream_source import DynamoDbStreamPlayer
-from tests.conftest import REGION, deploy_function
+from tests.conftest import REGION, deploy_function, table_with_stream
 
 ACCOUNT_ID = "123456789012"  # moto's default account
 
@@ -48,16 +48,8 @@ def clock(mocked_aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Simulat
     yield SimulatedClock.in_process()
 
 
-def table_with_stream() -> tuple[Any, str]:
-    dynamodb = boto3.client("dynamodb", region_name=REGION)
-    description = dynamodb.create_table(
-        TableName="schedule",
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
-    )["TableDescription"]
-    return dynamodb, description["LatestStreamArn"]
+def schedule_table() -> tuple[Any, str]:
+    return boto3.client("dynamodb", region_name=REGION), table_with_stream("schedule", key="id")
 
 
 def put(dynamodb: Any, *ids: str) -> None:
@@ -99,7 +91,7 @@ def seq(record: dict[str, Any]) -> str:
 def test_records_arrive_in_order_in_batches_and_the_checkpoint_moves_past_successes(clock: SimulatedClock) -> None:
     """PARAMETERS: BatchSize records per invocation; a successful batch is checkpointed, so the
     next drain sees only new records."""
-    dynamodb, stream = table_with_stream()
+    dynamodb, stream = schedule_table()
     put(dynamodb, *"abcdefg")
     function = Function()
     p = player(function, stream, clock)
@@ -112,7 +104,7 @@ def test_records_arrive_in_order_in_batches_and_the_checkpoint_moves_past_succes
 def test_a_partial_failure_checkpoints_at_the_lowest_reported_sequence_number(clock: SimulatedClock) -> None:
     """PARTIAL: with several itemIdentifiers Lambda uses the lowest sequence number as the
     checkpoint, then retries all records starting from that checkpoint."""
-    dynamodb, stream = table_with_stream()
+    dynamodb, stream = schedule_table()
     put(dynamodb, *"abcde")
     failed_once: set[str] = set()
 
@@ -136,7 +128,7 @@ def test_an_unusable_response_fails_the_whole_batch(clock: SimulatedClock, failu
     """PARTIAL, "Success and failure conditions": an empty-string or null itemIdentifier, or one
     with a bad key name, makes the batch a complete failure (as does a sequence number that is
     not in the batch)."""
-    dynamodb, stream = table_with_stream()
+    dynamodb, stream = schedule_table()
     put(dynamodb, "a", "b")
     answers = iter([{"batchItemFailures": failures}])
     function = Function(lambda records: next(answers, None))
@@ -150,7 +142,7 @@ def test_bisect_isolates_a_bad_record_without_using_retries_then_discards_it_to_
     """ERRORS: BisectBatchOnFunctionError splits a failed batch in two; splitting does not consume
     the retry quota; after MaximumRetryAttempts the records are discarded and an invocation record
     (requestContext, responseContext, DDBStreamBatchInfo) goes to the OnFailure destination."""
-    dynamodb, stream = table_with_stream()
+    dynamodb, stream = schedule_table()
     put(dynamodb, *"abcd")
     url, arn = dlq()
 
@@ -183,7 +175,7 @@ def test_bisect_isolates_a_bad_record_without_using_retries_then_discards_it_to_
 
 def test_without_bisect_a_failing_batch_is_retried_then_discarded(clock: SimulatedClock) -> None:
     """ERRORS / PARAMETERS: MaximumRetryAttempts retries after the first attempt, then discard."""
-    dynamodb, stream = table_with_stream()
+    dynamodb, stream = schedule_table()
     put(dynamodb, "a", "b")
 
     def respond(records: list[dict[str, Any]]) -> None:
@@ -197,7 +189,7 @@ def test_without_bisect_a_failing_batch_is_retried_then_discarded(clock: Simulat
 def test_records_older_than_the_maximum_age_are_discarded_unprocessed(clock: SimulatedClock) -> None:
     """PARAMETERS: MaximumRecordAgeInSeconds: older records are not sent to the function; with an
     OnFailure destination, a record of the discarded batch is sent there."""
-    dynamodb, stream = table_with_stream()
+    dynamodb, stream = schedule_table()
     put(dynamodb, "old")
     _, arn = dlq()
     clock.advance(120)
@@ -214,7 +206,7 @@ def test_records_older_than_the_maximum_age_are_discarded_unprocessed(clock: Sim
 def test_filter_criteria_pick_the_records_the_function_sees(clock: SimulatedClock) -> None:
     """FILTERING: a filter on eventName lets only REMOVE records through; the others are skipped
     and the checkpoint moves past them."""
-    dynamodb, stream = table_with_stream()
+    dynamodb, stream = schedule_table()
     put(dynamodb, "a", "b")
     dynamodb.delete_item(TableName="schedule", Key={"id": {"S": "a"}})
     function = Function()
@@ -230,7 +222,7 @@ def test_ttl_expiry_writes_the_remove_record_dynamodb_writes_and_the_ttl_filter_
     in the stream as REMOVE with userIdentity {type: Service, principalId: dynamodb.amazonaws.com};
     the filter of DESIGN.md section 2 picks exactly those (FILTERING). A user's delete has no
     userIdentity and is filtered out; unexpired, non-Number and >5-year-old TTLs stay."""
-    dynamodb, stream = table_with_stream()
+    dynamodb, stream = schedule_table()
     dynamodb.update_time_to_live(
         TableName="schedule", TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"}
     )
@@ -267,7 +259,7 @@ def test_ttl_expiry_writes_the_remove_record_dynamodb_writes_and_the_ttl_filter_
 def test_bisected_halves_are_batches_of_their_own_and_later_records_wait(clock: SimulatedClock) -> None:
     """ERRORS: a split batch is retried as its two halves; records behind them are not pulled into
     a retried half (the second half is invoked alone, then the next full batch)."""
-    dynamodb, stream = table_with_stream()
+    dynamodb, stream = schedule_table()
     put(dynamodb, *"abcdefgh")
 
     def respond(records: list[dict[str, Any]]) -> None:
@@ -291,7 +283,7 @@ def test_bisected_halves_are_batches_of_their_own_and_later_records_wait(clock: 
 def test_after_a_partial_failure_only_the_remaining_records_are_retried(clock: SimulatedClock) -> None:
     """PARTIAL, "Bisecting a batch": Lambda retries only the remaining records of the batch, from
     the checkpoint; records after the batch come in the next one."""
-    dynamodb, stream = table_with_stream()
+    dynamodb, stream = schedule_table()
     put(dynamodb, *"abcdef")
     failed_once: set[str] = set()
 
@@ -333,7 +325,7 @@ def mapping_player(
 
 
 def test_a_second_poller_of_a_mapping_goes_on_where_the_first_stopped(clock: SimulatedClock) -> None:
-    dynamodb, stream_arn = table_with_stream()
+    dynamodb, stream_arn = schedule_table()
     mapping = deployed_mapping(stream_arn)
     put(dynamodb, "a", "b")
     first = Function()
@@ -348,7 +340,7 @@ def test_a_second_poller_of_a_mapping_goes_on_where_the_first_stopped(clock: Sim
 
 
 def test_records_filtered_out_or_discarded_move_the_checkpoint_too(clock: SimulatedClock) -> None:
-    dynamodb, stream_arn = table_with_stream()
+    dynamodb, stream_arn = schedule_table()
     mapping = deployed_mapping(stream_arn)
     put(dynamodb, "poison")
     failing = Function(lambda records: (_ for _ in ()).throw(RuntimeError("boom")))
@@ -362,7 +354,7 @@ def test_records_filtered_out_or_discarded_move_the_checkpoint_too(clock: Simula
 
 
 def test_a_new_mapping_starts_at_its_starting_position(clock: SimulatedClock) -> None:
-    dynamodb, stream_arn = table_with_stream()
+    dynamodb, stream_arn = schedule_table()
     mapping = deployed_mapping(stream_arn)
     put(dynamodb, "a")
     mapping_player(Function(), mapping, clock).drain()

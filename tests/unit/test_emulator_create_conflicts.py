@@ -12,7 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from emulation import create_conflicts
-from tests.conftest import REGION, deploy_function
+from tests.conftest import REGION, deploy_function, table_with_stream
 
 
 @pytest.fixture
@@ -53,13 +53,7 @@ def test_repeated_sqs_event_source_mapping_is_refused(patched: None) -> None:
 
 
 def test_repeated_stream_event_source_mapping_is_refused(patched: None) -> None:
-    stream_arn = boto3.client("dynamodb", region_name=REGION).create_table(
-        TableName="t",
-        BillingMode="PAY_PER_REQUEST",
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
-    )["TableDescription"]["LatestStreamArn"]
+    stream_arn = table_with_stream("t")
     awslambda = boto3.client("lambda", region_name=REGION)
     deploy_function("fn")
     spec = {"EventSourceArn": stream_arn, "FunctionName": "fn", "StartingPosition": "TRIM_HORIZON"}

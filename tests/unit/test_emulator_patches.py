@@ -14,7 +14,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from emulation import emulator_patches
-from tests.conftest import REGION, deploy_function
+from tests.conftest import REGION, deploy_function, table_with_stream
 
 
 @contextlib.contextmanager
@@ -66,20 +66,13 @@ def test_dynamodb_table_trigger_is_unhooked(mocked_aws: None) -> None:
     emulator_patches.passive_event_source_mappings()
     from moto.dynamodb.models import dynamodb_backends
 
-    dynamodb = boto3.client("dynamodb", region_name=REGION)
-    stream_arn = dynamodb.create_table(
-        TableName="t",
-        BillingMode="PAY_PER_REQUEST",
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
-    )["TableDescription"]["LatestStreamArn"]
+    stream_arn = table_with_stream("t")
     boto3.client("lambda", region_name=REGION).create_event_source_mapping(
         EventSourceArn=stream_arn, FunctionName=deploy_function(), StartingPosition="TRIM_HORIZON"
     )
     table = dynamodb_backends["123456789012"][REGION].get_table("t")
     assert table.lambda_event_source_mappings == {}
-    dynamodb.put_item(TableName="t", Item={"pk": {"S": "a"}})
+    boto3.client("dynamodb", region_name=REGION).put_item(TableName="t", Item={"pk": {"S": "a"}})
     assert [record.record["eventName"] for record in table.stream_shard.items] == ["INSERT"]
 
 
