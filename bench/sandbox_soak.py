@@ -28,8 +28,6 @@ from emulation import access_log, emulator  # noqa: E402
 from emulation.sandbox import Sandbox, TerraformError, bootstrap_stack, wait_for_deploy_roles  # noqa: E402
 
 SIMULATED = ["sandbox-dev", "sandbox-prod"]
-APPLY = ("apply", "-input=false", "-no-color", "-auto-approve", "-parallelism=30")
-DESTROY = ("destroy", "-input=false", "-no-color", "-auto-approve", "-parallelism=30")
 
 
 def busy_loop() -> None:
@@ -52,14 +50,14 @@ def cycle(workdir: Path, synth_dir: Path) -> tuple[float, str | None]:
         for stack in (sandbox, *stacks):
             stack.init()
         with ThreadPoolExecutor(max_workers=len(stacks)) as pool:
-            bootstrapping = [pool.submit(stack.terraform, *APPLY) for stack in stacks]
+            bootstrapping = [pool.submit(stack.apply, verbose=False) for stack in stacks]
             wait_for_deploy_roles(url, SIMULATED)
-            sandbox.terraform(*APPLY)
+            sandbox.apply(verbose=False)
             for future in bootstrapping:
                 future.result()
-        sandbox.terraform(*DESTROY)
+        sandbox.destroy(verbose=False)
         with ThreadPoolExecutor(max_workers=len(stacks)) as pool:
-            list(pool.map(lambda stack: stack.terraform(*DESTROY), stacks))
+            list(pool.map(lambda stack: stack.destroy(verbose=False), stacks))
         error = None
     except TerraformError as failure:
         error = (
